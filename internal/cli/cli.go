@@ -1,0 +1,188 @@
+// Package cli holds pkgaudit's command-line interface: the cobra command
+// tree, flag parsing and the mapping of results to exit codes. The work
+// itself is done by the library packages; commands here only wire
+// operands to them and results to output.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes. Each means one thing.
+const (
+	ExitOK    = 0 // success, nothing found
+	ExitFound = 1 // vulnerable packages found / comparison false / check failed
+	ExitError = 2 // usage or runtime error
+)
+
+// Version is the program version, set at build time with
+// -ldflags "-X github.com/pkgaudit/pkgaudit/internal/cli.Version=...".
+var Version = "0.1.0-dev"
+
+// Env is everything a command may take from its surroundings. Tests build
+// one with buffers; main uses OSEnv.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable ("" when unset).
+	Getenv func(string) string
+	// Now is the wall clock (fixed in tests).
+	Now func() time.Time
+	// IsTerminal reports whether the given writer is an interactive terminal
+	// (used to decide on progress bars).
+	IsTerminal func(w io.Writer) bool
+}
+
+// OSEnv returns the Env of the running process.
+func OSEnv() *Env {
+	return &Env{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		IsTerminal: func(w io.Writer) bool {
+			f, ok := w.(*os.File)
+			if !ok {
+				return false
+			}
+			st, err := f.Stat()
+			return err == nil && st.Mode()&os.ModeCharDevice != 0
+		},
+	}
+}
+
+// codeError carries an exit code out of a command. A nil Err means the
+// command already printed whatever it had to say.
+type codeError struct {
+	Code int
+	Err  error
+}
+
+func (e *codeError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *codeError) Unwrap() error { return e.Err }
+
+// exitCode returns an error that makes Main exit with code without printing
+// anything more.
+func exitCode(code int) error {
+	if code == ExitOK {
+		return nil
+	}
+	return &codeError{Code: code}
+}
+
+// usageError wraps err so that Main prints it and exits with ExitError.
+func usageError(format string, args ...any) error {
+	return &codeError{Code: ExitError, Err: fmt.Errorf(format, args...)}
+}
+
+// A command constructor builds one cobra command bound to env.
+type constructor func(env *Env) *cobra.Command
+
+type registration struct {
+	parent string // "" for the root, else the name of a group command
+	build  constructor
+}
+
+var registry []registration
+
+// register adds a top-level command. Call it from an init function in the
+// file that defines the command.
+func register(build constructor) { registry = append(registry, registration{"", build}) }
+
+// registerSub adds a subcommand to one of the group commands ("vuxml",
+// "pkgsrc", ...) declared in groups.
+func registerSub(parent string, build constructor) {
+	registry = append(registry, registration{parent, build})
+}
+
+// groups are the noun commands that only hold subcommands.
+var groups = []struct{ name, short string }{
+	{"vuxml", "Work with FreeBSD VuXML documents (validate, tidy, new, flatten, match)"},
+	{"pkgsrc", "Work with pkgsrc pkg-vulnerabilities files (check, sign, audit)"},
+}
+
+// NewRoot builds the whole command tree bound to env.
+func NewRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pkgaudit",
+		Short: "Audit FreeBSD and pkgsrc packages against known vulnerabilities",
+		Long: `pkgaudit audits installed FreeBSD and pkgsrc packages against the VuXML and
+pkg-vulnerabilities databases, with the exact version semantics of each world,
+and helps the people who write those databases to write them well.
+
+Exit status: 0 success and nothing found, 1 vulnerable packages found (or the
+tested condition is false), 2 usage or runtime error.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetVersionTemplate("pkgaudit {{.Version}}\n")
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &codeError{Code: ExitError, Err: err}
+	})
+
+	parents := map[string]*cobra.Command{"": root}
+	for _, g := range groups {
+		c := &cobra.Command{Use: g.name, Short: g.short, Args: cobra.NoArgs,
+			RunE: func(c *cobra.Command, _ []string) error { return c.Help() }}
+		root.AddCommand(c)
+		parents[g.name] = c
+	}
+	for _, r := range registry {
+		p, ok := parents[r.parent]
+		if !ok {
+			panic("cli: unknown command group " + r.parent)
+		}
+		p.AddCommand(r.build(env))
+	}
+	sortCommands(root)
+	return root
+}
+
+func sortCommands(c *cobra.Command) {
+	cmds := c.Commands()
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name() < cmds[j].Name() })
+	for _, sub := range cmds {
+		sortCommands(sub)
+	}
+}
+
+// Main runs pkgaudit with args and returns the exit code.
+func Main(args []string, env *Env) int {
+	root := NewRoot(env)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *codeError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	// Unknown commands, bad arguments and runtime errors that were not
+	// classified: all of them are errors (2).
+	fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", err)
+	return ExitError
+}
