@@ -1,0 +1,148 @@
+// Package vuxml reads, checks and writes FreeBSD VuXML documents (vuln.xml
+// and the vuln/YYYY.xml year fragments): every entry with its affected
+// packages and ranges, description, references, dates and cancellation,
+// and the source position of each element.
+package vuxml
+
+// Pos is a position in a source file. Line and Col are 1-based; Col counts
+// bytes. File is the path the element was read from (a year file pulled in
+// through an external entity has its own File).
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Document is a parsed VuXML document: its entries in document order.
+type Document struct {
+	Entries []*Entry
+}
+
+// Entry is one <vuln vid=...> advisory.
+type Entry struct {
+	VID   string
+	Pos   Pos // position of the <vuln start tag
+	Topic string
+	// TopicPos is the position of the <topic> start tag.
+	TopicPos Pos
+	// Affects holds the <package> and <system> blocks of <affects>, in order.
+	Affects     []Affected
+	Description Description
+	References  []Reference
+	Dates       Dates
+	Cancelled   *Cancelled // nil unless the entry has <cancelled/>
+	// Start and End are the byte offsets of the entry's source text,
+	// from '<' of <vuln to just after </vuln>, within Pos.File.
+	Start, End int
+}
+
+// AffectedKind tells a <package> block from a <system> block.
+type AffectedKind int
+
+// Kinds of affected block.
+const (
+	Package AffectedKind = iota // <package>: ports/packages
+	System                      // <system>: the base system (FreeBSD, FreeBSD-kernel)
+)
+
+// Affected is one <package> or <system> block: every name it lists is
+// affected in every version that falls in any of its ranges.
+type Affected struct {
+	Kind   AffectedKind
+	Pos    Pos
+	Names  []Name
+	Ranges []Range
+}
+
+// Name is one <name> of an Affected block. Its value may be a glob.
+type Name struct {
+	Value string
+	Pos   Pos
+}
+
+// Op is a range operator.
+type Op int
+
+// Range operators, as the element names <lt>, <le>, <eq>, <ge>, <gt>.
+const (
+	Lt Op = iota + 1
+	Le
+	Eq
+	Ge
+	Gt
+)
+
+// String returns the element name of the operator ("lt", "le", ...).
+func (o Op) String() string {
+	switch o {
+	case Lt:
+		return "lt"
+	case Le:
+		return "le"
+	case Eq:
+		return "eq"
+	case Ge:
+		return "ge"
+	case Gt:
+		return "gt"
+	}
+	return "?"
+}
+
+// Bound is one operator element of a range, e.g. <lt>1.2</lt>.
+type Bound struct {
+	Op      Op
+	Version string
+	Pos     Pos
+}
+
+// Range is one <range>: all its bounds, in document order. FreeBSD pkg
+// uses the first two and ANDs them.
+type Range struct {
+	Pos    Pos
+	Bounds []Bound
+}
+
+// Description is the <description> of an entry.
+type Description struct {
+	Pos Pos
+	// XHTML is the element's content verbatim, as in the source (normally
+	// one <body xmlns="http://www.w3.org/1999/xhtml"> element).
+	XHTML string
+	// Text is the content as plain text: tags removed, entities decoded,
+	// whitespace collapsed, paragraphs separated by blank lines.
+	Text string
+}
+
+// Reference is one child of <references>: Kind is its element name
+// (cvename, url, freebsdsa, freebsdpr, mlist, bid, certsa, certvu,
+// uscertsa, uscertta, vendor, ...), Value its text, Attrs its attributes
+// in order (e.g. mlist's msgid).
+type Reference struct {
+	Kind  string
+	Value string
+	Attrs []Attr
+	Pos   Pos
+}
+
+// Attr is an XML attribute.
+type Attr struct {
+	Name  string
+	Value string
+}
+
+// Dates holds the <dates> of an entry as written (YYYY-MM-DD). Empty when
+// absent.
+type Dates struct {
+	Pos       Pos
+	Discovery string
+	Entry     string
+	Modified  string
+}
+
+// Cancelled marks a withdrawn entry; Superseded is the vid of the entry
+// that replaces it, when given.
+type Cancelled struct {
+	Pos        Pos
+	Superseded string
+}
