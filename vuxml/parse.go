@@ -1,5 +1,10 @@
 package vuxml
 
+import "errors"
+
+// ErrNotImplemented is returned until the parser lands.
+var ErrNotImplemented = errors.New("vuxml: parser not implemented yet")
+
 // ParseOptions controls Parse and ParseFile. The zero value gives safe
 // defaults.
 type ParseOptions struct {
@@ -20,11 +25,11 @@ type ParseOptions struct {
 // Parse parses a whole VuXML document, or a year fragment of <vuln>
 // elements without a root, from data.
 func Parse(data []byte, opts ParseOptions) (*Document, error) {
-	panic("TODO: vuxml.Parse")
+	return nil, ErrNotImplemented
 }
 
 // ParseFile reads and parses the VuXML document or fragment at path,
 // resolving external entities relative to it unless refused.
 func ParseFile(path string, opts ParseOptions) (*Document, error) {
-	panic("TODO: vuxml.ParseFile")
+	return nil, ErrNotImplemented
 }

@@ -141,7 +141,14 @@ tested condition is false), 2 usage or runtime error.`,
 	})
 
 	parents := map[string]*cobra.Command{"": root}
+	used := map[string]bool{}
+	for _, r := range registry {
+		used[r.parent] = true
+	}
 	for _, g := range groups {
+		if !used[g.name] {
+			continue // a group is offered only once it has a subcommand
+		}
 		c := &cobra.Command{Use: g.name, Short: g.short, Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error { return c.Help() }}
 		root.AddCommand(c)
