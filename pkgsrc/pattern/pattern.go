@@ -25,6 +25,15 @@ const lowerBoundMax = 1024
 // without limit.
 const maxDepth = 64
 
+// maxExpansions bounds the number of alternatives one pattern may expand
+// to ({a,b}{a,b}... grows exponentially), so matching any input takes
+// bounded time. Real patterns expand to a handful.
+const maxExpansions = 1 << 14
+
+func tooMany(pattern string) error {
+	return &Error{pattern, fmt.Sprintf("Too many alternates in `%s'", pattern)}
+}
+
 // Error is a pattern that pkg_install would reject with a fatal error.
 type Error struct {
 	Pattern string
@@ -37,10 +46,11 @@ func (e *Error) Error() string { return e.Msg }
 // unterminated alternate) returns an error carrying pkg_install's message,
 // e.g. "Malformed alternate `{foo,bar-1.0'".
 func Match(pattern, pkgname string) (bool, error) {
-	return match(pattern, pkgname, 0)
+	budget := maxExpansions
+	return match(pattern, pkgname, 0, &budget)
 }
 
-func match(pattern, pkgname string, depth int) (bool, error) {
+func match(pattern, pkgname string, depth int, budget *int) (bool, error) {
 	if quickReject(pattern, pkgname) {
 		return false, nil
 	}
@@ -52,9 +62,12 @@ func match(pattern, pkgname string, depth int) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		if *budget -= len(alts); *budget < 0 {
+			return false, tooMany(pattern)
+		}
 		found := false
 		for _, a := range alts {
-			ok, err := match(a, pkgname, depth+1)
+			ok, err := match(a, pkgname, depth+1, budget)
 			if err != nil {
 				return false, err
 			}
@@ -203,7 +216,8 @@ type Pattern struct {
 func Compile(pattern string) (*Pattern, error) {
 	p := &Pattern{src: pattern}
 	seen := map[string]bool{}
-	ok, err := collectBases(pattern, 0, seen, &p.bases)
+	budget := maxExpansions
+	ok, err := collectBases(pattern, 0, seen, &p.bases, &budget)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +230,7 @@ func Compile(pattern string) (*Pattern, error) {
 
 // collectBases gathers the exact bases of every alternative; it reports
 // false as soon as one alternative is not relational.
-func collectBases(pattern string, depth int, seen map[string]bool, out *[]string) (bool, error) {
+func collectBases(pattern string, depth int, seen map[string]bool, out *[]string, budget *int) (bool, error) {
 	if strings.IndexByte(pattern, '{') >= 0 {
 		if depth >= maxDepth {
 			return false, &Error{pattern, fmt.Sprintf("Alternates nested too deeply in `%s'", pattern)}
@@ -225,9 +239,12 @@ func collectBases(pattern string, depth int, seen map[string]bool, out *[]string
 		if err != nil {
 			return false, err
 		}
+		if *budget -= len(alts); *budget < 0 {
+			return false, tooMany(pattern)
+		}
 		all := true
 		for _, a := range alts {
-			ok, err := collectBases(a, depth+1, seen, out)
+			ok, err := collectBases(a, depth+1, seen, out, budget)
 			if err != nil {
 				return false, err
 			}
@@ -268,10 +285,11 @@ func MatchBase(pattern, base string) (bool, error) {
 	if quickReject(pattern, base) {
 		return false, nil
 	}
-	return matchBase(pattern, base, 0)
+	budget := maxExpansions
+	return matchBase(pattern, base, 0, &budget)
 }
 
-func matchBase(p, base string, depth int) (bool, error) {
+func matchBase(p, base string, depth int, budget *int) (bool, error) {
 	open := strings.IndexByte(p, '{')
 	firstClose := strings.IndexByte(p, '}')
 	if open < 0 && firstClose >= 0 {
@@ -285,9 +303,13 @@ func matchBase(p, base string, depth int) (bool, error) {
 		close += open
 		inner := strings.LastIndexByte(p[:close], '{')
 		prefix, body, suffix := p[:inner], p[inner+1:close], p[close+1:]
+		alts := strings.Split(body, ",")
+		if *budget -= len(alts); *budget < 0 {
+			return false, tooMany(p)
+		}
 		found := false
-		for _, alt := range strings.Split(body, ",") {
-			ok, err := matchBase(prefix+alt+suffix, base, depth+1)
+		for _, alt := range alts {
+			ok, err := matchBase(prefix+alt+suffix, base, depth+1, budget)
 			if err != nil {
 				return false, err
 			}

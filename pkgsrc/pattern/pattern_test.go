@@ -175,3 +175,21 @@ func BenchmarkMatchReal(b *testing.B) {
 		Match(pats[i%len(pats)], names[i%len(names)])
 	}
 }
+
+// Exponential alternation is refused instead of taking forever.
+func TestExpansionBudget(t *testing.T) {
+	pat := "xx" + strings.Repeat("{a,b}", 40) + "-1.0"
+	if _, err := Match(pat, "xx-1.0"); err == nil {
+		t.Error("Match: want a too-many-alternates error")
+	}
+	if _, err := Compile(pat); err == nil {
+		t.Error("Compile: want a too-many-alternates error")
+	}
+	if _, err := MatchBase(pat, "xx"); err == nil {
+		t.Error("MatchBase: want a too-many-alternates error")
+	}
+	// A realistic nest still works.
+	if ok, err := Match("py{27,3{8,9}}-foo<2", "py39-foo-1.0"); !ok || err != nil {
+		t.Errorf("nested: %v %v", ok, err)
+	}
+}
