@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/pkgsrc"
+)
+
+func init() { registerSub("pkgsrc", newPkgsrcCheckCmd) }
+
+func newPkgsrcCheckCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check FILE",
+		Short: "Parse a pkg-vulnerabilities file and verify its #CHECKSUM lines",
+		Long: `Read FILE as pkg_admin check-pkg-vulnerabilities does: decompress it by
+content (gzip, also stacked, bzip2, xz), check the header up to #FORMAT 1.1.0,
+every entry line, and every #CHECKSUM SHA1/SHA512 line against the text.
+Silent on success.
+
+Exit status: 0 verified, 1 a checksum does not match, 2 unreadable or
+malformed input. (pkg_admin exits 1 for all failures.) Warnings, such as an
+unsupported hash algorithm, go to standard error and do not change the status.
+OpenPGP signature verification (-s) is not implemented yet.`,
+		Example: `  pkgaudit pkgsrc check /usr/pkg/pkgdb/pkg-vulnerabilities`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := pkgsrc.ParseFile(args[0], pkgsrc.Options{})
+			if err != nil {
+				var pe *pkgsrc.ParseError
+				if errors.As(err, &pe) && strings.HasSuffix(pe.Msg, "hash doesn't match") {
+					return &codeError{ExitFound, err}
+				}
+				return &codeError{ExitError, err}
+			}
+			for _, w := range f.Warnings {
+				fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", args[0], w)
+			}
+			return nil
+		},
+	}
+}
