@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const realPkgVulns = "../../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
+
+// runEnv is run with an environment.
+func runEnv(t *testing.T, vars map[string]string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv:     func(k string) string { return vars[k] },
+		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	code := Main(args, env)
+	return out.String(), errb.String(), code
+}
+
+// Every block of pkgsrc-audit.txt, translated to pkgaudit pkgsrc commands.
+func TestPkgsrcAuditTxtVectors(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/vectors/pkgsrc-audit.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], "$ ") {
+			continue
+		}
+		cmdLine, n := lines[i], i+1
+		var want []string
+		i++
+		for ; !strings.HasPrefix(lines[i], "exit="); i++ {
+			want = append(want, lines[i])
+		}
+		wantCode, _ := strconv.Atoi(strings.TrimPrefix(lines[i], "exit="))
+		words := strings.Fields(strings.TrimPrefix(cmdLine, "$ "))
+		vars := map[string]string{}
+		if words[0] == "env" {
+			words = words[1:]
+			for strings.Contains(words[0], "=") {
+				k, v, _ := strings.Cut(words[0], "=")
+				vars[k] = v
+				words = words[1:]
+			}
+		}
+		if words[0] != "pkg_admin" || words[2] != "data/pkgsrc/pkg-vulnerabilities-1.3817" {
+			t.Fatalf("line %d: unexpected command %q", n, cmdLine)
+		}
+		sub := map[string]string{"audit": "audit-pkg", "audit-history": "audit-history"}[words[1]]
+		args := append([]string{"pkgsrc", sub, "-f", realPkgVulns}, words[3:]...)
+		out, errOut, code := runEnv(t, vars, "", args...)
+		blocks++
+		got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if out == "" {
+			got = nil
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") || code != wantCode {
+			t.Errorf("line %d: %s\n got (exit %d, stderr %q):\n%s\nwant (exit %d):\n%s", n, cmdLine, code, errOut, out, wantCode, strings.Join(want, "\n"))
+		}
+	}
+	if blocks != 14 {
+		t.Errorf("checked %d blocks, want 14", blocks)
+	}
+}
+
+// Every row of pkgsrc-audit-lines.tsv: same multiset of lines.
+func TestPkgsrcAuditLinesVectors(t *testing.T) {
+	ls := readVectors(t, "pkgsrc-audit-lines.tsv")
+	if len(ls) != 2317 {
+		t.Fatalf("read %d rows, want 2317", len(ls))
+	}
+	// One process-like run per EOL setting over all names: audit-batch
+	// from stdin keeps the test fast while going through the CLI.
+	for _, eol := range []string{"yes", "no"} {
+		var names []string
+		var rows []int
+		for i, l := range ls {
+			if l.Fields[1] == eol {
+				names = append(names, l.Fields[0])
+				rows = append(rows, i)
+			}
+		}
+		for k, name := range names {
+			l := ls[rows[k]]
+			out, _, code := runEnv(t, map[string]string{"CHECK_END_OF_LIFE": eol}, "", "pkgsrc", "audit-pkg", "-f", realPkgVulns, "--", name)
+			var got []string
+			if out != "" {
+				got = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			}
+			sort.Strings(got)
+			want := l.Fields[2]
+			wantCode := 1
+			if want == "" {
+				wantCode = 0
+			}
+			if strings.Join(got, " ;; ") != want || code != wantCode {
+				t.Errorf("line %d: %q EOL=%s: got %q (exit %d), want %q", l.N, name, eol, strings.Join(got, " ;; "), code, want)
+			}
+		}
+	}
+}
+
+func TestPkgsrcAuditBatchAndErrors(t *testing.T) {
+	out, _, code := runEnv(t, nil, "asterisk-1.8.3\n\nxrdb-1.0.9\n", "pkgsrc", "audit-batch", "-q", "-f", realPkgVulns, "-")
+	if out != "asterisk-1.8.3\n" || code != 1 {
+		t.Errorf("audit-batch: %q %d", out, code)
+	}
+	if _, errOut, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-f", "/nonexistent", "foo-1"); code != 2 || errOut == "" {
+		t.Errorf("missing file: %d %q", code, errOut)
+	}
+	if _, _, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "--compat-exit", "-f", "/nonexistent", "foo-1"); code != 1 {
+		t.Errorf("missing file with --compat-exit: %d", code)
+	}
+	if _, errOut, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-s", "-f", realPkgVulns, "foo-1"); code != 2 || !strings.Contains(errOut, "not implemented") {
+		t.Errorf("-s: %d %q", code, errOut)
+	}
+	// Settings from pkg_install.conf (-C), overridden by the environment.
+	conf := t.TempDir() + "/pkg_install.conf"
+	os.WriteFile(conf, []byte("CHECK_END_OF_LIFE=no\nIGNORE_URL=http://secunia.com/advisories/43722/\n"), 0o644)
+	if out, _, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-C", conf, "-f", realPkgVulns, "asterisk-1.8.3"); out != "" || code != 0 {
+		t.Errorf("IGNORE_URL from conf: %q %d", out, code)
+	}
+	if out, _, _ := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-C", conf, "-q", "-f", realPkgVulns, "mozilla-1.7.13"); strings.Count(out, "\n") != 2 {
+		t.Errorf("CHECK_END_OF_LIFE=no from conf: %q", out)
+	}
+	if out, _, _ := runEnv(t, map[string]string{"CHECK_END_OF_LIFE": "yes"}, "", "pkgsrc", "audit-pkg", "-C", conf, "-q", "-f", realPkgVulns, "mozilla-1.7.13"); strings.Count(out, "\n") != 3 {
+		t.Errorf("environment over conf: %q", out)
+	}
+}
+
+func TestBatchNamesSplitsLongLines(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	var got []string
+	batchNames(strings.NewReader(long+"\n a \n"), func(s string) bool { got = append(got, s); return true })
+	if len(got) != 3 || len(got[0]) != 4095 || len(got[1]) != 905 || got[2] != " a " {
+		t.Errorf("got %d names: %d %q", len(got), len(got[0]), got[len(got)-1])
+	}
+}
