@@ -19,25 +19,50 @@ const VulnerabilityBase = "http://cdn.NetBSD.org/pub/NetBSD/packages/vulns"
 type Index struct {
 	entries []Entry
 	byBase  map[string][]int32
-	scan    []int32 // entries every name must be tried against
+	// byExact holds plain-name patterns: "foo" matches "foo" and, by
+	// pkg_install's fallback, "foo-<digit>...", so a name is looked up under
+	// itself and under each prefix that ends before a "-<digit>".
+	byExact map[string][]int32
+	// scan holds the other entries, bucketed by the first byte of their
+	// pattern when pkg_match's quick reject makes that byte decisive (an
+	// ASCII letter, digit or '-'); scanAny those that must be tried
+	// against every name.
+	scan    [256][]int32
+	scanAny []int32
 	comp    []*pattern.Pattern
+}
+
+func (ix *Index) addScan(i int, pat string) {
+	if len(pat) > 0 {
+		c := pat[0]
+		if c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			ix.scan[c] = append(ix.scan[c], int32(i))
+			return
+		}
+	}
+	ix.scanAny = append(ix.scanAny, int32(i))
 }
 
 // NewIndex indexes the entries of f.
 func NewIndex(f *File) *Index {
-	ix := &Index{entries: f.Entries, byBase: map[string][]int32{}, comp: make([]*pattern.Pattern, len(f.Entries))}
+	ix := &Index{entries: f.Entries, byBase: map[string][]int32{}, byExact: map[string][]int32{},
+		comp: make([]*pattern.Pattern, len(f.Entries))}
 	for i, e := range f.Entries {
 		p, err := pattern.Compile(e.Pattern)
 		if err != nil {
 			// Malformed: tried against every name, so that the error
 			// surfaces exactly when pkg_install's would.
-			ix.scan = append(ix.scan, int32(i))
+			ix.addScan(i, e.Pattern)
 			continue
 		}
 		ix.comp[i] = p
+		if p.Exact() {
+			ix.byExact[e.Pattern] = append(ix.byExact[e.Pattern], int32(i))
+			continue
+		}
 		bases, ok := p.Bases()
 		if !ok {
-			ix.scan = append(ix.scan, int32(i))
+			ix.addScan(i, e.Pattern)
 			continue
 		}
 		for _, b := range bases {
@@ -57,14 +82,32 @@ func (ix *Index) Match(pkgname string, fn func(i int, e Entry)) error {
 	if d := strings.LastIndexByte(pkgname, '-'); d >= 0 {
 		base = pkgname[:d]
 	}
-	a, b := ix.byBase[base], ix.scan
-	for len(a) > 0 || len(b) > 0 {
-		var i int32
-		if len(b) == 0 || (len(a) > 0 && a[0] < b[0]) {
-			i, a = a[0], a[1:]
-		} else {
-			i, b = b[0], b[1:]
+	var first byte
+	if pkgname != "" {
+		first = pkgname[0]
+	}
+	cands := make([][]int32, 0, 8)
+	cands = append(cands, ix.byBase[base], ix.scanAny, ix.scan[first], ix.byExact[pkgname])
+	for d := 0; d < len(pkgname)-1; d++ {
+		if pkgname[d] == '-' && pkgname[d+1] >= '0' && pkgname[d+1] <= '9' {
+			if l := ix.byExact[pkgname[:d]]; l != nil {
+				cands = append(cands, l)
+			}
 		}
+	}
+	// Merge the sorted candidate lists, so that matches come in file order.
+	for {
+		best := -1
+		for k, c := range cands {
+			if len(c) > 0 && (best < 0 || c[0] < cands[best][0]) {
+				best = k
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		i := cands[best][0]
+		cands[best] = cands[best][1:]
 		var ok bool
 		if p := ix.comp[i]; p != nil {
 			ok = p.Match(pkgname)
@@ -78,7 +121,6 @@ func (ix *Index) Match(pkgname string, fn func(i int, e Entry)) error {
 			fn(int(i), ix.entries[i])
 		}
 	}
-	return nil
 }
 
 // AuditOptions are pkg_admin's audit settings.

@@ -206,10 +206,28 @@ func deweyMatch(pattern, pkgname string) bool {
 }
 
 // Pattern is a compiled pattern, for matching one pattern against many names.
+// Alternations are expanded once, and each leaf is pre-analysed, so that
+// matching does not allocate.
 type Pattern struct {
-	src   string
-	bases []string
-	ok    bool
+	src    string
+	bases  []string
+	ok     bool
+	leaves []leaf
+}
+
+type leafKind int
+
+const (
+	leafRelational leafKind = iota
+	leafGlob
+	leafExact
+)
+
+// leaf is one alternative without braces.
+type leaf struct {
+	src      string
+	kind     leafKind
+	fallback string // exact: src + "-[0-9]*"
 }
 
 // Compile parses pattern once; errors as Match.
@@ -225,7 +243,61 @@ func Compile(pattern string) (*Pattern, error) {
 	if !ok {
 		p.bases = nil
 	}
+	if err := p.addLeaves(pattern); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// addLeaves expands every alternation. A leaf's quick reject is at least
+// as strict as that of the alternatives it was expanded through (the
+// literal bytes before the first '{' are kept), so OR-ing the leaves
+// gives pkg_match's result.
+func (p *Pattern) addLeaves(s string) error {
+	if strings.IndexByte(s, '{') >= 0 {
+		alts, err := expandFirst(s)
+		if err != nil {
+			return err
+		}
+		for _, a := range alts {
+			if err := p.addLeaves(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	l := leaf{src: s, kind: leafExact}
+	switch {
+	case strings.ContainsAny(s, "<>"):
+		l.kind = leafRelational
+	case strings.ContainsAny(s, "*?[]"):
+		l.kind = leafGlob
+	}
+	l.fallback = s + "-[0-9]*"
+	p.leaves = append(p.leaves, l)
+	return nil
+}
+
+func (l *leaf) match(name string) bool {
+	if quickReject(l.src, name) {
+		return false
+	}
+	switch l.kind {
+	case leafRelational:
+		return deweyMatch(l.src, name)
+	case leafGlob:
+		if fnmatch.Match(l.src, name, fnmatch.Period) {
+			return true
+		}
+	}
+	return l.src == name || fnmatch.Match(l.fallback, name, fnmatch.Period)
+}
+
+// Exact reports whether the pattern is a plain name without braces, globs
+// or relations: it then matches only itself and, through pkg_install's
+// fallback, names that continue with "-" and a digit.
+func (p *Pattern) Exact() bool {
+	return len(p.leaves) == 1 && p.leaves[0].kind == leafExact && p.leaves[0].src == p.src
 }
 
 // collectBases gathers the exact bases of every alternative; it reports
@@ -265,8 +337,15 @@ func collectBases(pattern string, depth int, seen map[string]bool, out *[]string
 
 // Match reports whether pkgname matches the compiled pattern.
 func (p *Pattern) Match(pkgname string) bool {
-	ok, _ := Match(p.src, pkgname) // Compile already rejected malformed patterns
-	return ok
+	if quickReject(p.src, pkgname) {
+		return false
+	}
+	for i := range p.leaves {
+		if p.leaves[i].match(pkgname) {
+			return true
+		}
+	}
+	return false
 }
 
 // Bases returns every package base name (PKGBASE) the pattern can possibly
