@@ -77,7 +77,7 @@ func ParseFile(path string, opts Options) (*File, error) {
 // decompression, the header up to #FORMAT 1.1.0, the entry lines, and
 // verification of every #CHECKSUM line.
 func Parse(name string, raw []byte, opts Options) (*File, error) {
-	data, err := decompress.Bytes(raw, opts.MaxSize)
+	data, err := decompressBytes(raw, opts)
 	if err != nil {
 		return nil, &ParseError{File: name, Msg: fmt.Sprintf("Cannot open ``%s'': %v", name, err)}
 	}
@@ -397,4 +397,8 @@ func (p *parser) computeHashes(start int, inPGP bool) error {
 	p.sha5Hex = hex.EncodeToString(h5.Sum(nil))
 	p.hashed = true
 	return nil
+}
+
+func decompressBytes(raw []byte, opts Options) ([]byte, error) {
+	return decompress.Bytes(raw, opts.MaxSize)
 }

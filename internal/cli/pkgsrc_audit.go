@@ -25,6 +25,7 @@ type pkgsrcAuditFlags struct {
 	file, conf       string
 	eol, ignored, q  bool
 	sign             bool
+	keyring          string
 	typ              string
 	compatExit       bool
 	historyOnlyFlags bool
@@ -35,7 +36,8 @@ func (f *pkgsrcAuditFlags) register(c *cobra.Command) {
 	c.Flags().StringVarP(&f.conf, "config", "C", "", "pkg_install.conf to read (default: the first of /usr/pkg/etc/pkg_install.conf, /etc/pkg_install.conf that exists)")
 	c.Flags().StringVarP(&f.typ, "type", "t", "", "only consider entries of exactly this classification")
 	c.Flags().BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg_admin")
-	c.Flags().BoolVarP(&f.sign, "sign", "s", false, "verify the OpenPGP signature (not implemented yet: refused)")
+	c.Flags().BoolVarP(&f.sign, "sign", "s", false, "verify the OpenPGP signature of the file first")
+	c.Flags().StringVar(&f.keyring, "keyring", "", "OpenPGP keyring for -s (default GPG_KEYRING_PKGVULN)")
 	if f.historyOnlyFlags {
 		return
 	}
@@ -106,10 +108,6 @@ func (f *pkgsrcAuditFlags) errCode() int {
 }
 
 func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
-	if f.sign {
-		// Never pretend to have verified a signature.
-		return nil, &codeError{f.errCode(), errors.New("-s: OpenPGP signature verification is not implemented yet")}
-	}
 	set, err := loadPkgsrcSettings(env, f.conf)
 	if err != nil {
 		return nil, &codeError{f.errCode(), err}
@@ -117,6 +115,15 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 	path := f.file
 	if path == "" {
 		path = set.vulnFile()
+	}
+	if f.sign {
+		keyring := f.keyring
+		if keyring == "" {
+			keyring = set.get("GPG_KEYRING_PKGVULN", "")
+		}
+		if err := verifyPkgsrcSignature(path, keyring); err != nil {
+			return nil, &codeError{f.errCode(), err}
+		}
 	}
 	file, err := pkgsrc.ParseFile(path, pkgsrc.Options{})
 	if err != nil {

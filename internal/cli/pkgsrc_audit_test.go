@@ -124,7 +124,7 @@ func TestPkgsrcAuditBatchAndErrors(t *testing.T) {
 	if _, _, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "--compat-exit", "-f", "/nonexistent", "foo-1"); code != 1 {
 		t.Errorf("missing file with --compat-exit: %d", code)
 	}
-	if _, errOut, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-s", "-f", realPkgVulns, "foo-1"); code != 2 || !strings.Contains(errOut, "not implemented") {
+	if _, errOut, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "-s", "-f", realPkgVulns, "foo-1"); code != 2 || !strings.Contains(errOut, "needs a keyring") {
 		t.Errorf("-s: %d %q", code, errOut)
 	}
 	// Settings from pkg_install.conf (-C), overridden by the environment.

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/pkgsrc"
+)
+
+func init() { registerSub("pkgsrc", newPkgsrcSignCmd) }
+
+func newPkgsrcSignCmd(env *Env) *cobra.Command {
+	var keyFile, out string
+	c := &cobra.Command{
+		Use:   "sign [--key SECRETKEY] [-o FILE] SOURCELIST",
+		Short: "Make a publishable pkg-vulnerabilities file from a source list",
+		Long: `Turn a pkgsrc source list (doc/pkg-vulnerabilities, #FORMAT 1.0.0, or bare
+entry lines) into a file that pkg_admin and pkgaudit accept: its $NetBSD id,
+#FORMAT 1.1.0, the entries, and #CHECKSUM SHA1 and SHA512 lines; with --key
+(an armored, unencrypted OpenPGP secret key) it is clear-signed. The result
+is parsed back before it is written. -o writes it atomically to FILE
+(default: standard output). Exit 0, or 2 on any error.`,
+		Example: `  pkgaudit pkgsrc sign --key security.asc -o pkg-vulnerabilities doc/pkg-vulnerabilities`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := os.ReadFile(args[0])
+			if err != nil {
+				return &codeError{ExitError, err}
+			}
+			var signer *packet.PrivateKey
+			if keyFile != "" {
+				if signer, err = readSecretKey(keyFile); err != nil {
+					return &codeError{ExitError, err}
+				}
+			}
+			pub, err := pkgsrc.Publish(src, signer)
+			if err != nil {
+				return &codeError{ExitError, err}
+			}
+			if out == "" {
+				_, err = env.Stdout.Write(pub)
+			} else {
+				err = atomicfile.Write(out, 0o644, func(w io.Writer) error { _, err := w.Write(pub); return err })
+			}
+			if err != nil {
+				return &codeError{ExitError, err}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&keyFile, "key", "", "armored OpenPGP secret key to clear-sign with")
+	c.Flags().StringVarP(&out, "output", "o", "", "write to FILE atomically instead of standard output")
+	return c
+}
+
+func readSecretKey(path string) (*packet.PrivateKey, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	kr, err := openpgp.ReadArmoredKeyRing(fh)
+	if err != nil {
+		return nil, fmt.Errorf("reading secret key %s: %w", path, err)
+	}
+	for _, e := range kr {
+		if e.PrivateKey != nil {
+			if e.PrivateKey.Encrypted {
+				return nil, fmt.Errorf("secret key %s is passphrase-protected; export an unprotected copy for signing", path)
+			}
+			return e.PrivateKey, nil
+		}
+	}
+	return nil, errors.New("no secret key in " + path)
+}
+
+// verifyPkgsrcSignature checks the clear-signature of the file at path
+// with the keyring at keyringPath.
+func verifyPkgsrcSignature(path, keyringPath string) error {
+	if keyringPath == "" {
+		return errors.New("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
+	}
+	kfh, err := os.Open(keyringPath)
+	if err != nil {
+		return fmt.Errorf("cannot read keyring: %w", err)
+	}
+	defer kfh.Close()
+	kr, err := pkgsrc.ReadKeyring(kfh)
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text, err := pkgsrc.Decompressed(raw, pkgsrc.Options{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := pkgsrc.VerifySignature(text, kr); err != nil {
+		return fmt.Errorf("%s: unable to verify signature: %w", path, err)
+	}
+	return nil
+}
