@@ -55,6 +55,10 @@ func (e *ParseError) Error() string {
 type Options struct {
 	// MaxSize caps the decompressed size (0: decompress.DefaultLimit).
 	MaxSize int64
+	// SourceList also accepts the unsigned source list of the pkgsrc tree
+	// (doc/pkg-vulnerabilities), which declares #FORMAT 1.0.0; pkg_install
+	// rejects it.
+	SourceList bool
 }
 
 const (
@@ -81,7 +85,7 @@ func Parse(name string, raw []byte, opts Options) (*File, error) {
 	if err != nil {
 		return nil, &ParseError{File: name, Msg: fmt.Sprintf("Cannot open ``%s'': %v", name, err)}
 	}
-	p := &parser{name: name, data: data, line: 1}
+	p := &parser{name: name, data: data, line: 1, sourceList: opts.SourceList}
 	return p.parse()
 }
 
@@ -91,6 +95,8 @@ type parser struct {
 	pos  int
 	line int // line number of data[pos]
 	f    File
+
+	sourceList bool
 
 	hashed  bool
 	sha1Hex string
@@ -210,6 +216,9 @@ func (p *parser) header() error {
 		}
 		for k, want := range []int64{1, 1, 0} {
 			v, end := p.strtol(i)
+			if k == 1 && v == 0 && p.sourceList {
+				want = 0 // #FORMAT 1.0.0
+			}
 			if v != want || (k < 2 && p.at(end) != '.') {
 				return p.fail(n, "Input #FORMAT")
 			}

@@ -165,3 +165,26 @@ func BenchmarkParseReal(b *testing.B) {
 		}
 	}
 }
+
+func TestSourceList(t *testing.T) {
+	path := "../testdata/pkgsrc/pkgsrc-doc-pkg-vulnerabilities-2024-head.txt"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = raw[bytes.Index(raw, []byte("# $NetBSD")):] // drop the provenance lines
+	if _, err := Parse(path, raw, Options{}); err == nil || !strings.Contains(err.Error(), "Input #FORMAT") {
+		t.Errorf("without SourceList: %v, want Input #FORMAT", err)
+	}
+	f, err := Parse(path, raw, Options{SourceList: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) != 10 || f.Entries[0].Pattern != "cfengine<1.5.3nb3" || f.Entries[0].Line != 28 {
+		t.Errorf("got %d entries, first %+v", len(f.Entries), f.Entries[0])
+	}
+	// 1.1.0 still parses, other versions still do not.
+	if _, err := Parse("x", []byte("#FORMAT 1.2.0\nfoo<1 dos http://x\n"), Options{SourceList: true}); err == nil {
+		t.Error("#FORMAT 1.2.0 accepted")
+	}
+}

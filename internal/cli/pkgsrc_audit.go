@@ -26,6 +26,7 @@ type pkgsrcAuditFlags struct {
 	eol, ignored, q  bool
 	sign             bool
 	keyring          string
+	sourceList       bool
 	typ              string
 	compatExit       bool
 	historyOnlyFlags bool
@@ -36,6 +37,7 @@ func (f *pkgsrcAuditFlags) register(c *cobra.Command) {
 	c.Flags().StringVarP(&f.conf, "config", "C", "", "pkg_install.conf to read (default: the first of /usr/pkg/etc/pkg_install.conf, /etc/pkg_install.conf that exists)")
 	c.Flags().StringVarP(&f.typ, "type", "t", "", "only consider entries of exactly this classification")
 	c.Flags().BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg_admin")
+	c.Flags().BoolVar(&f.sourceList, "source-list", false, "also accept the unsigned source list (#FORMAT 1.0.0)")
 	c.Flags().BoolVarP(&f.sign, "sign", "s", false, "verify the OpenPGP signature of the file first")
 	c.Flags().StringVar(&f.keyring, "keyring", "", "OpenPGP keyring for -s (default GPG_KEYRING_PKGVULN)")
 	if f.historyOnlyFlags {
@@ -125,7 +127,7 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 			return nil, &codeError{f.errCode(), err}
 		}
 	}
-	file, err := pkgsrc.ParseFile(path, pkgsrc.Options{})
+	file, err := pkgsrc.ParseFile(path, pkgsrc.Options{SourceList: f.sourceList})
 	if err != nil {
 		return nil, &codeError{f.errCode(), err}
 	}

@@ -13,7 +13,7 @@ import (
 func init() { registerSub("pkgsrc", newPkgsrcCheckCmd) }
 
 func newPkgsrcCheckCmd(env *Env) *cobra.Command {
-	var sign bool
+	var sign, sourceList bool
 	var keyring string
 	c := &cobra.Command{
 		Use:   "check [-s] [--keyring FILE] FILE",
@@ -34,7 +34,7 @@ bad or unknown-key signature exits 1.`,
   pkgaudit pkgsrc check -s --keyring pkgsrc-security.asc pkg-vulnerabilities.gz`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := pkgsrc.ParseFile(args[0], pkgsrc.Options{})
+			f, err := pkgsrc.ParseFile(args[0], pkgsrc.Options{SourceList: sourceList})
 			if err != nil {
 				var pe *pkgsrc.ParseError
 				if errors.As(err, &pe) && strings.HasSuffix(pe.Msg, "hash doesn't match") {
@@ -60,6 +60,7 @@ bad or unknown-key signature exits 1.`,
 		},
 	}
 	c.Flags().BoolVarP(&sign, "sign", "s", false, "also verify the OpenPGP clear-signature")
+	c.Flags().BoolVar(&sourceList, "source-list", false, "also accept the unsigned source list (#FORMAT 1.0.0, pkgsrc's doc/pkg-vulnerabilities)")
 	c.Flags().StringVar(&keyring, "keyring", "", "OpenPGP keyring for -s (default $GPG_KEYRING_PKGVULN)")
 	return c
 }

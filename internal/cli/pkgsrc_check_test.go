@@ -39,3 +39,21 @@ func TestPkgsrcCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestPkgsrcSourceList(t *testing.T) {
+	src, _ := os.ReadFile("../../testdata/pkgsrc/pkgsrc-doc-pkg-vulnerabilities-2024-head.txt")
+	p := filepath.Join(t.TempDir(), "doc-pkg-vulnerabilities")
+	os.WriteFile(p, src[strings.Index(string(src), "# $NetBSD"):], 0o644)
+	if _, errOut, code := run(t, "", "pkgsrc", "check", p); code != 2 || !strings.Contains(errOut, "Input #FORMAT") {
+		t.Errorf("without --source-list: %d %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "pkgsrc", "check", "--source-list", p); code != 0 {
+		t.Errorf("--source-list: %d %q", code, errOut)
+	}
+	out, _, code := run(t, "", "pkgsrc", "audit-pkg", "--source-list", "-f", p, "pine-4.21")
+	want := "Package pine-4.21 has a remote-user-shell vulnerability, see http://www.securityfocus.com/bid/1709\n" +
+		"Package pine-4.21 has a denial-of-service vulnerability, see http://www.securityfocus.com/advisories/2646\n"
+	if code != 1 || out != want {
+		t.Errorf("audit-pkg --source-list: %d %q", code, out)
+	}
+}
