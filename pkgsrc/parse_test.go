@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ulikunitz/xz"
+
 	"github.com/pkgaudit/pkgaudit/internal/vectors"
 )
 
@@ -186,5 +188,30 @@ func TestSourceList(t *testing.T) {
 	// 1.1.0 still parses, other versions still do not.
 	if _, err := Parse("x", []byte("#FORMAT 1.2.0\nfoo<1 dos http://x\n"), Options{SourceList: true}); err == nil {
 		t.Error("#FORMAT 1.2.0 accepted")
+	}
+}
+
+func TestCompressedFormats(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/pkgsrc/pkg-vulnerabilities-1.3823")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xzBuf bytes.Buffer
+	w, err := xz.NewWriter(&xzBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(raw)
+	w.Close()
+	for name, data := range map[string][]byte{"xz": xzBuf.Bytes(), "gzip": gzipBytes(raw), "xz in gzip": gzipBytes(xzBuf.Bytes())} {
+		f, err := Parse(name, data, Options{})
+		if err != nil || len(f.Entries) != 5184 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// A decompression bomb is refused at the size limit.
+	bomb := gzipBytes(bytes.Repeat([]byte("#\n"), 1<<20))
+	if _, err := Parse("bomb", bomb, Options{MaxSize: 1 << 16}); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("bomb: %v", err)
 	}
 }

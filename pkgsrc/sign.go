@@ -84,6 +84,15 @@ func Publish(source []byte, signer *packet.PrivateKey) ([]byte, error) {
 	if len(body) > 0 && body[len(body)-1] != '\n' {
 		return nil, errors.New("source list: last line without newline")
 	}
+	if signer != nil {
+		// The clear-signature dash-escapes such a line ("- -foo"), and
+		// pkg_install, which never unescapes, would read a pattern "-".
+		for n, l := range bytes.Split(body, []byte("\n")) {
+			if len(l) > 0 && l[0] == '-' {
+				return nil, fmt.Errorf("source list: entry %d after #FORMAT starts with '-': once dash-escaped by the signature pkg_install would misread it", n+1)
+			}
+		}
+	}
 	var text bytes.Buffer
 	text.Write(id)
 	text.WriteString("#\n#FORMAT 1.1.0\n")

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
@@ -101,4 +102,33 @@ func armorPublic(buf *bytes.Buffer, e *openpgp.Entity) error {
 		return err
 	}
 	return w.Close()
+}
+
+// A line that starts with "-" would be dash-escaped by the signer and then
+// misread by pkg_install (pattern "-"): signing refuses it; the signature
+// of a dash-escaped text still verifies.
+func TestDashEscapedLines(t *testing.T) {
+	key := newKey(t, "dash")
+	src := []byte("#FORMAT 1.0.0\n-foo<1\tdos\thttp://x\nbar<2\tdos\thttp://y\n")
+	if _, err := Publish(src, key.PrivateKey); err == nil || !strings.Contains(err.Error(), "starts with '-'") {
+		t.Errorf("signing a '-' line: %v", err)
+	}
+	var signed bytes.Buffer
+	w, err := clearsign.Encode(&signed, key.PrivateKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("#FORMAT 1.1.0\n-foo<1 dos http://x\n"))
+	w.Close()
+	if !bytes.Contains(signed.Bytes(), []byte("\n- -foo<1")) {
+		t.Fatalf("not dash-escaped:\n%s", signed.Bytes())
+	}
+	if err := VerifySignature(signed.Bytes(), openpgp.EntityList{key}); err != nil {
+		t.Errorf("dash-escaped: %v", err)
+	}
+	// pkg_install's reading of it, kept: pattern "-", class "-foo<1", URL "dos".
+	f, err := Parse("dash", signed.Bytes(), Options{})
+	if err != nil || len(f.Entries) != 1 || f.Entries[0].Pattern != "-" || f.Entries[0].Class != "-foo<1" {
+		t.Errorf("parse: %v %+v", err, f)
+	}
 }
