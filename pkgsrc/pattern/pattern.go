@@ -55,15 +55,9 @@ func match(pattern, pkgname string, depth int, budget *int) (bool, error) {
 		return false, nil
 	}
 	if strings.IndexByte(pattern, '{') >= 0 {
-		if depth >= maxDepth {
-			return false, &Error{pattern, fmt.Sprintf("Alternates nested too deeply in `%s'", pattern)}
-		}
-		alts, err := expandFirst(pattern)
+		alts, err := expandChecked(pattern, depth, budget)
 		if err != nil {
 			return false, err
-		}
-		if *budget -= len(alts); *budget < 0 {
-			return false, tooMany(pattern)
 		}
 		found := false
 		for _, a := range alts {
@@ -111,6 +105,21 @@ func quickReject(pattern, name string) bool {
 	}
 	c = at(pattern, 1)
 	return simple(c) && c != at(name, 1)
+}
+
+// expandChecked is expandFirst within the nesting and expansion limits.
+func expandChecked(pattern string, depth int, budget *int) ([]string, error) {
+	if depth >= maxDepth {
+		return nil, &Error{pattern, fmt.Sprintf("Alternates nested too deeply in `%s'", pattern)}
+	}
+	alts, err := expandFirst(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if *budget -= len(alts); *budget < 0 {
+		return nil, tooMany(pattern)
+	}
+	return alts, nil
 }
 
 // expandFirst expands the first {...} group of pattern into its
@@ -304,15 +313,9 @@ func (p *Pattern) Exact() bool {
 // false as soon as one alternative is not relational.
 func collectBases(pattern string, depth int, seen map[string]bool, out *[]string, budget *int) (bool, error) {
 	if strings.IndexByte(pattern, '{') >= 0 {
-		if depth >= maxDepth {
-			return false, &Error{pattern, fmt.Sprintf("Alternates nested too deeply in `%s'", pattern)}
-		}
-		alts, err := expandFirst(pattern)
+		alts, err := expandChecked(pattern, depth, budget)
 		if err != nil {
 			return false, err
-		}
-		if *budget -= len(alts); *budget < 0 {
-			return false, tooMany(pattern)
 		}
 		all := true
 		for _, a := range alts {

@@ -7,7 +7,10 @@
 // '_'). See the package tests for the many corner cases.
 package freebsd
 
-import "math"
+import (
+	"cmp"
+	"math"
+)
 
 // Compare compares two package names or bare versions the way
 // `pkg version -t A B` does and returns -1, 0 or +1.
@@ -15,12 +18,12 @@ import "math"
 func Compare(a, b string) int {
 	va, vb := split(a), split(b)
 	if va.epoch != vb.epoch {
-		return cmpU(va.epoch, vb.epoch)
+		return cmp.Compare(va.epoch, vb.epoch)
 	}
 	if r := compareVersion(a, va, b, vb); r != 0 {
 		return r
 	}
-	return cmpU(va.rev, vb.rev)
+	return cmp.Compare(va.rev, vb.rev)
 }
 
 // SplitName splits a package name "name-version" at its last '-'.
@@ -107,26 +110,6 @@ func strtoul(s string) uint64 {
 	return n
 }
 
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpI(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func compareVersion(a string, pa parts, b string, pb parts) int {
 	if pa.end-pa.start == pb.end-pb.start && equalFold(a[pa.start:pa.end], b[pb.start:pb.end]) {
 		return 0
@@ -151,13 +134,13 @@ func compareVersion(a string, pa parts, b string, pb parts) int {
 			}
 			continue
 		}
-		if r := cmpI(ca.n, cb.n); r != 0 {
+		if r := cmp.Compare(ca.n, cb.n); r != 0 {
 			return r
 		}
-		if r := cmpI(ca.a, cb.a); r != 0 {
+		if r := cmp.Compare(ca.a, cb.a); r != 0 {
 			return r
 		}
-		if r := cmpI(ca.pl, cb.pl); r != 0 {
+		if r := cmp.Compare(ca.pl, cb.pl); r != 0 {
 			return r
 		}
 	}
