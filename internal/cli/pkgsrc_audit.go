@@ -12,9 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
+	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
 func init() {
+	registerSub("pkgsrc", newPkgsrcAuditCmd)
 	registerSub("pkgsrc", newPkgsrcAuditPkgCmd)
 	registerSub("pkgsrc", newPkgsrcAuditBatchCmd)
 	registerSub("pkgsrc", newPkgsrcAuditHistoryCmd)
@@ -89,9 +91,23 @@ func (s *pkgsrcSettings) get(name, def string) string {
 	return def
 }
 
+// dbDir is PKG_DBDIR: -K, else the environment, else pkg_install.conf,
+// else /usr/pkg/pkgdb (or /var/db/pkg when only that exists, as on NetBSD).
+func (s *pkgsrcSettings) dbDir(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	def := "/usr/pkg/pkgdb"
+	if _, err := os.Stat(def); err != nil {
+		if st, err := os.Stat("/var/db/pkg"); err == nil && st.IsDir() {
+			def = "/var/db/pkg"
+		}
+	}
+	return s.get("PKG_DBDIR", def)
+}
+
 func (s *pkgsrcSettings) vulnFile() string {
-	dbdir := s.get("PKG_DBDIR", "/usr/pkg/pkgdb")
-	return filepath.Join(s.get("PKGVULNDIR", dbdir), "pkg-vulnerabilities")
+	return filepath.Join(s.get("PKGVULNDIR", s.dbDir("")), "pkg-vulnerabilities")
 }
 
 // pkgsrcRun holds what every audit command needs.
@@ -187,6 +203,77 @@ byte-identical to pkg_admin's, one per matching entry in file order.
 
 Exit status: 0 nothing found, 1 vulnerable (or end-of-life) packages found,
 2 error (1 with --compat-exit, as pkg_admin).`
+
+func newPkgsrcAuditCmd(env *Env) *cobra.Command {
+	f := &pkgsrcAuditFlags{}
+	var dbdir string
+	c := &cobra.Command{
+		Use:   "audit [-eiq] [-t TYPE] [-f FILE] [-K PKG_DBDIR] [PATTERN...]",
+		Short: "Audit the installed pkgsrc packages, like pkg_admin audit",
+		Long: `Check every installed package (the sub-directories of PKG_DBDIR) whose name
+matches one of the PATTERNs (default "*"), as pkg_admin audit does. A
+package matched by several patterns is reported once per pattern, like
+pkg_admin. Packages are visited in name order (pkg_admin: directory order).
+
+` + pkgsrcAuditLong,
+		Example: `  pkgaudit pkgsrc audit
+  pkgaudit pkgsrc audit -K /var/db/pkg 'openssl*'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := f.prepare(env)
+			if err != nil {
+				return err
+			}
+			installed, err := pkgsrcInstalled(r.set.dbDir(dbdir))
+			if err != nil {
+				return &codeError{f.errCode(), err}
+			}
+			if len(args) == 0 {
+				args = []string{"*"}
+			}
+			return r.audit(env, func(yield func(string) bool) error {
+				for _, pat := range args {
+					for _, name := range installed {
+						ok, err := pattern.Match(pat, name)
+						if err != nil {
+							return err
+						}
+						if ok && !yield(name) {
+							return nil
+						}
+					}
+				}
+				return nil
+			})
+		},
+	}
+	f.register(c)
+	c.Flags().StringVarP(&dbdir, "pkg-dbdir", "K", "", "the installed-package database (default PKG_DBDIR)")
+	return c
+}
+
+// pkgsrcInstalled lists the installed packages of a pkgsrc PKG_DBDIR: the
+// names of its sub-directories, skipping what pkg_install skips. A missing
+// directory means no packages.
+func pkgsrcInstalled(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading PKG_DBDIR: %w", err)
+	}
+	var names []string
+	for _, e := range ents {
+		switch e.Name() {
+		case "pkgdb.byfile.db", ".cookie", "pkg-vulnerabilities":
+			continue
+		}
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
 
 func newPkgsrcAuditPkgCmd(env *Env) *cobra.Command {
 	f := &pkgsrcAuditFlags{}

@@ -149,3 +149,31 @@ func TestBatchNamesSplitsLongLines(t *testing.T) {
 		t.Errorf("got %d names: %d %q", len(got), len(got[0]), got[len(got)-1])
 	}
 }
+
+func TestPkgsrcAuditInstalled(t *testing.T) {
+	db := t.TempDir()
+	for _, d := range []string{"asterisk-1.8.3", "xrdb-1.0.9", "mozilla-1.7.13"} {
+		os.MkdirAll(db+"/"+d, 0o755)
+		os.WriteFile(db+"/"+d+"/+CONTENTS", []byte("@name "+d+"\n"), 0o644)
+	}
+	os.WriteFile(db+"/pkgdb.byfile.db", nil, 0o644)
+	os.WriteFile(db+"/stray-file-1.0", nil, 0o644) // not a directory: skipped
+	vars := map[string]string{"PKG_DBDIR": db, "CHECK_END_OF_LIFE": "no"}
+	out, errOut, code := runEnv(t, vars, "", "pkgsrc", "audit", "-q", "-f", realPkgVulns)
+	if code != 1 || out != "asterisk-1.8.3\nmozilla-1.7.13\nmozilla-1.7.13\n" {
+		t.Errorf("audit: %d %q %q", code, out, errOut)
+	}
+	out, _, code = runEnv(t, vars, "", "pkgsrc", "audit", "-f", realPkgVulns, "-K", db, "xrdb*")
+	if code != 0 || out != "" {
+		t.Errorf("audit xrdb*: %d %q", code, out)
+	}
+	// Two patterns matching the same package report it twice, as pkg_admin.
+	out, _, _ = runEnv(t, vars, "", "pkgsrc", "audit", "-q", "-f", realPkgVulns, "aster*", "asterisk")
+	if out != "asterisk-1.8.3\nasterisk-1.8.3\n" {
+		t.Errorf("two patterns: %q", out)
+	}
+	// A missing PKG_DBDIR means no packages.
+	if _, _, code := runEnv(t, map[string]string{"PKG_DBDIR": db + "/nope"}, "", "pkgsrc", "audit", "-f", realPkgVulns); code != 0 {
+		t.Errorf("missing dbdir: %d", code)
+	}
+}
