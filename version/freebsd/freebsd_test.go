@@ -1,53 +1,29 @@
 package freebsd
 
 import (
-	"bufio"
-	"bytes"
 	"math/rand"
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/internal/vectors"
 )
-
-// Vector is one line of a reference-vector TSV file.
-type vector struct {
-	line   int
-	fields []string
-}
-
-func readVectors(t testing.TB, path string) []vector {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs []vector
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for n := 1; sc.Scan(); n++ {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		vs = append(vs, vector{n, strings.Split(l, "\t")})
-	}
-	return vs
-}
 
 var sym = map[int]string{-1: "<", 0: "=", 1: ">"}
 
 func TestVectors(t *testing.T) {
-	vs := readVectors(t, "../../testdata/vectors/freebsd-version.tsv")
+	vs, err := vectors.Read("../../testdata/vectors/freebsd-version.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(vs) != 642 {
 		t.Fatalf("read %d vectors, want 642", len(vs))
 	}
 	for _, v := range vs {
-		if len(v.fields) != 3 {
-			t.Fatalf("line %d: %d fields", v.line, len(v.fields))
+		if len(v.Fields) != 3 {
+			t.Fatalf("line %d: %d fields", v.N, len(v.Fields))
 		}
-		a, b, want := v.fields[0], v.fields[1], v.fields[2]
+		a, b, want := v.Fields[0], v.Fields[1], v.Fields[2]
 		if got := sym[Compare(a, b)]; got != want {
-			t.Errorf("line %d: Compare(%q, %q) = %s, want %s", v.line, a, b, got, want)
+			t.Errorf("line %d: Compare(%q, %q) = %s, want %s", v.N, a, b, got, want)
 		}
 	}
 }
