@@ -78,6 +78,13 @@ func (ix *Index) Entries() []Entry { return ix.entries }
 // Match calls fn, in file order, for every entry whose pattern matches
 // pkgname. It stops with the error of a malformed pattern.
 func (ix *Index) Match(pkgname string, fn func(i int, e Entry)) error {
+	return ix.MatchKept(pkgname, nil, fn)
+}
+
+// MatchKept is Match restricted to the entries keep accepts (nil: all);
+// the others' patterns are not even evaluated, as in pkg_install, where
+// the IGNORE_URL and -t filters come before pkg_match.
+func (ix *Index) MatchKept(pkgname string, keep func(Entry) bool, fn func(i int, e Entry)) error {
 	base := pkgname
 	if d := strings.LastIndexByte(pkgname, '-'); d >= 0 {
 		base = pkgname[:d]
@@ -108,6 +115,9 @@ func (ix *Index) Match(pkgname string, fn func(i int, e Entry)) error {
 		}
 		i := cands[best][0]
 		cands[best] = cands[best][1:]
+		if keep != nil && !keep(ix.entries[i]) {
+			continue
+		}
 		var ok bool
 		if p := ix.comp[i]; p != nil {
 			ok = p.Match(pkgname)
@@ -137,11 +147,11 @@ type AuditOptions struct {
 func (ix *Index) Audit(w io.Writer, pkgname string, o AuditOptions) (bool, error) {
 	found := false
 	var werr error
-	err := ix.Match(pkgname, func(_ int, e Entry) {
+	keep := func(e Entry) bool {
+		return !(o.IgnoreURL[e.URL] && !o.ShowIgnored) && (o.Type == "" || e.Class == o.Type)
+	}
+	err := ix.MatchKept(pkgname, keep, func(_ int, e Entry) {
 		ignored := o.IgnoreURL[e.URL]
-		if (ignored && !o.ShowIgnored) || (o.Type != "" && e.Class != o.Type) {
-			return
-		}
 		var line string
 		switch {
 		case e.Class == "eol" && !o.EOL:

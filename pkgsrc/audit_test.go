@@ -92,3 +92,26 @@ func BenchmarkAudit2000LinearScan(b *testing.B) {
 		}
 	}
 }
+
+// A malformed pattern is only an error when pkg_install would evaluate it:
+// not when -t or IGNORE_URL has already set its entry aside.
+func TestFiltersComeBeforeMatching(t *testing.T) {
+	f := &File{Entries: []Entry{
+		{Pattern: "{foo", Class: "dos", URL: "http://a"},
+		{Pattern: "foo<2", Class: "rce", URL: "http://b"},
+	}}
+	ix := NewIndex(f)
+	var sb strings.Builder
+	if _, err := ix.Audit(&sb, "foo-1", AuditOptions{}); err == nil {
+		t.Error("malformed pattern evaluated without error")
+	}
+	sb.Reset()
+	found, err := ix.Audit(&sb, "foo-1", AuditOptions{Type: "rce"})
+	if err != nil || !found || sb.String() != "Package foo-1 has a rce vulnerability, see http://b\n" {
+		t.Errorf("-t rce: %v %v %q", found, err, sb.String())
+	}
+	sb.Reset()
+	if _, err := ix.Audit(&sb, "foo-1", AuditOptions{IgnoreURL: map[string]bool{"http://a": true}}); err != nil {
+		t.Errorf("ignored entry evaluated: %v", err)
+	}
+}
