@@ -4,6 +4,8 @@
 // files, ports INDEX files and the FreeBSD base system.
 package inventory
 
+import "strings"
+
 // Package is one package to audit.
 type Package struct {
 	// Name and Version are the package name split at its last '-'.
@@ -15,6 +17,10 @@ type Package struct {
 	// RequiredBy lists the full names ("name-version") of the installed
 	// packages that depend directly on this one, when the source knows them.
 	RequiredBy []string
+	// Path is the file the package was read from (package files of
+	// FromPackageDir, the package's directory for FromPkgsrcDB), "" when
+	// the source has no file of its own per package.
+	Path string
 }
 
 // String returns "name-version".
@@ -23,4 +29,15 @@ func (p Package) String() string {
 		return p.Name
 	}
 	return p.Name + "-" + p.Version
+}
+
+// pkgFromFullName splits a full package name at its last '-', the way both
+// FreeBSD pkg and pkgsrc do: "p5-libwww-6.77" is name "p5-libwww", version
+// "6.77"; a name without '-' has an empty version.
+func pkgFromFullName(full string) Package {
+	i := strings.LastIndexByte(full, '-')
+	if i < 0 {
+		return Package{Name: full}
+	}
+	return Package{Name: full[:i], Version: full[i+1:]}
 }

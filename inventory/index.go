@@ -1,0 +1,115 @@
+package inventory
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MaxIndexLine caps the length of one ports INDEX line.
+const MaxIndexLine = 4 << 20
+
+// ParseError is a syntax error in an inventory file, with its position.
+type ParseError struct {
+	File   string // file name as given by the caller ("-" for stdin)
+	Line   int    // 1-based line
+	Column int    // 1-based byte column, 0 when the whole line is at fault
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// FromIndex lists the ports of a FreeBSD ports INDEX file (INDEX-14
+// format: "name-version|path|prefix|comment|descr|maintainer|categories|
+// bdeps|rdeps|www|edeps|pdeps|fdeps", one port a line). Field 1 is split at
+// its last '-'; Origin is the last two components of the port path
+// ("/usr/ports/security/openssl" gives "security/openssl"). Empty lines are
+// skipped; a line without at least two fields or whose name part (before
+// the last '-' of field 1) is empty is a *ParseError naming file (used only in messages) and the line.
+func FromIndex(r io.Reader, file string) ([]Package, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxIndexLine)
+	var pkgs []Package
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSuffix(sc.Text(), "\r")
+		if text == "" {
+			continue
+		}
+		full, rest, ok := strings.Cut(text, "|")
+		if !ok {
+			return nil, &ParseError{file, line, len(text) + 1, errors.New("expected '|' after the package name")}
+		}
+		p := pkgFromFullName(full)
+		if p.Name == "" {
+			return nil, &ParseError{file, line, 1, errors.New("empty package name")}
+		}
+		path, _, _ := strings.Cut(rest, "|")
+		p.Origin = portOrigin(path)
+		pkgs = append(pkgs, p)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &ParseError{file, line + 1, 0, fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
+		}
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	return pkgs, nil
+}
+
+// portOrigin returns the last two components of a port directory.
+func portOrigin(path string) string {
+	path = strings.TrimRight(path, "/")
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return path
+	}
+	j := strings.LastIndexByte(path[:i], '/')
+	return path[j+1:]
+}
+
+// FromList lists the packages of a list file: one "name-version" a line,
+// split at the last '-'. Blank lines and lines starting with '#' are
+// skipped; leading and trailing blanks are trimmed. A line holding blanks
+// inside or with an empty name part ("-1.0") is a *ParseError. file names the input in messages ("-" for
+// stdin).
+func FromList(r io.Reader, file string) ([]Package, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxIndexLine)
+	var pkgs []Package
+	line := 0
+	for sc.Scan() {
+		line++
+		raw := sc.Text()
+		text := strings.TrimSpace(raw)
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		if i := strings.IndexAny(text, " \t"); i >= 0 {
+			col := strings.Index(raw, text) + i + 1
+			return nil, &ParseError{file, line, col, errors.New("blank inside a package name")}
+		}
+		p := pkgFromFullName(text)
+		if p.Name == "" {
+			return nil, &ParseError{file, line, strings.Index(raw, text) + 1, errors.New("empty package name")}
+		}
+		pkgs = append(pkgs, p)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &ParseError{file, line + 1, 0, fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
+		}
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	return pkgs, nil
+}

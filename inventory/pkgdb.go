@@ -1,0 +1,59 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// PkgDBFile is the name of FreeBSD pkg's installed-package database inside
+// PKG_DBDIR.
+const PkgDBFile = "local.sqlite"
+
+// ErrNoSQLite is returned by FromPkgDB on platforms for which the pure-Go
+// SQLite driver has no port (netbsd/arm64, illumos, ...).
+var ErrNoSQLite = errors.New("reading local.sqlite is not supported on this platform")
+
+// ErrPkgDBAccess is wrapped by FromPkgDB when the database exists but may
+// not be read; pkg prints "Insufficient privileges to read the package
+// database" for it.
+var ErrPkgDBAccess = errors.New("insufficient privileges to read the package database")
+
+// FromPkgDB lists the packages installed according to FreeBSD pkg's
+// database dir/local.sqlite (dir is PKG_DBDIR, /var/db/pkg by default),
+// ordered by name as pkg audit lists them. Each Package carries its origin
+// and, in RequiredBy, the "name-version" of every installed package that
+// depends on it directly (the deps table, in the order pkg reads it).
+//
+// The database is opened read-only and never written. When it does not
+// exist FromPkgDB returns no packages and no error: pkg audit treats a
+// missing database as "nothing installed" and exits 0.
+func FromPkgDB(dir string) ([]Package, error) {
+	path := filepath.Join(dir, PkgDBFile)
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
+	case err != nil:
+		return nil, fmt.Errorf("reading the package database: %w", err)
+	case st.IsDir():
+		return nil, fmt.Errorf("reading the package database: %s is a directory", path)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the package database: %w", err)
+	}
+	f.Close()
+	pkgs, err := readLocalSQLite(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the package database %s: %w", path, err)
+	}
+	return pkgs, nil
+}

@@ -1,0 +1,196 @@
+package report
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/google/uuid"
+)
+
+// purl returns the package URL of p. There is no registered purl type for
+// BSD packages yet; pkgaudit uses the proposed "bsd" type
+// (package-url/purl-spec#496): pkg:bsd/freebsd/curl@8.7.1,
+// pkg:bsd/pkgsrc/openssl@3.0.13nb1.
+func purl(ecosystem string, p *InputPackage) string {
+	ns := ecosystem
+	if ns == "" {
+		ns = "freebsd"
+	}
+	s := "pkg:bsd/" + ns + "/" + purlEscape(p.Name)
+	if p.Version != "" {
+		s += "@" + purlEscape(p.Version)
+	}
+	if p.Origin != "" {
+		s += "?origin=" + url.QueryEscape(p.Origin)
+	}
+	return s
+}
+
+// purlEscape percent-encodes what a purl segment may not hold.
+func purlEscape(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+}
+
+// WriteCycloneDX writes in as a CycloneDX 1.6 JSON BOM with
+// vulnerabilities (VEX): one component per audited package, one
+// vulnerability per advisory listing the packages it affects. Findings an
+// ignore rule matched form their own vulnerability entry whose analysis is
+// state "not_affected" with the ignore reason as detail. The serial number
+// is derived from the content, so equal audits give equal BOMs.
+func WriteCycloneDX(w io.Writer, in *Input) error {
+	bom := cdx.NewBOM()
+	bom.SpecVersion = cdx.SpecVersion1_6
+	meta := &cdx.Metadata{
+		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{
+			Type:    cdx.ComponentTypeApplication,
+			Name:    "pkgaudit",
+			Version: in.ToolVersion,
+		}}},
+	}
+	if !in.Time.IsZero() {
+		meta.Timestamp = in.Time.UTC().Format(time.RFC3339)
+	}
+	if in.Database != "" {
+		meta.Properties = &[]cdx.Property{{Name: "pkgaudit:database", Value: in.Database}}
+	}
+	bom.Metadata = meta
+
+	components := []cdx.Component{}
+	refs := make([]string, len(in.Packages))
+	seenRef := map[string]int{}
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		ref := purl(in.Ecosystem, p)
+		if n := seenRef[ref]; n > 0 {
+			// The same package audited twice (two files): keep refs unique.
+			ref = fmt.Sprintf("%s#%d", ref, n+1)
+		}
+		seenRef[purl(in.Ecosystem, p)]++
+		refs[i] = ref
+		c := cdx.Component{
+			BOMRef:     ref,
+			Type:       cdx.ComponentTypeApplication,
+			Name:       p.Name,
+			Version:    p.Version,
+			PackageURL: purl(in.Ecosystem, p),
+		}
+		if p.Name == "FreeBSD" || p.Name == "FreeBSD-kernel" {
+			c.Type = cdx.ComponentTypeOS
+		}
+		var props []cdx.Property
+		if p.Origin != "" {
+			props = append(props, cdx.Property{Name: "pkgaudit:origin", Value: p.Origin})
+		}
+		if p.Path != "" {
+			props = append(props, cdx.Property{Name: "pkgaudit:path", Value: p.Path})
+		}
+		if len(props) > 0 {
+			c.Properties = &props
+		}
+		components = append(components, c)
+	}
+	bom.Components = &components
+
+	// Group findings by advisory and ignore state, in order of first
+	// appearance.
+	type key struct{ id, ignore string }
+	var order []key
+	groups := map[key]*cdx.Vulnerability{}
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		for _, f := range p.Findings {
+			k := key{id: f.ID}
+			if f.Ignored != nil {
+				k.ignore = ignoreDetail(f.Ignored)
+			}
+			v, ok := groups[k]
+			if !ok {
+				v = cdxVulnerability(in, f, len(order))
+				if f.Ignored != nil {
+					v.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: k.ignore}
+				}
+				groups[k] = v
+				order = append(order, k)
+			}
+			affected := cdx.AffectedVersions{Version: p.Version, Status: cdx.VulnerabilityStatusAffected}
+			if f.Ignored != nil {
+				affected.Status = cdx.VulnerabilityStatusNotAffected
+			}
+			if p.Version == "" {
+				affected.Version = ""
+				affected.Range = "vers:generic/*"
+			}
+			*v.Affects = append(*v.Affects, cdx.Affects{Ref: refs[i], Range: &[]cdx.AffectedVersions{affected}})
+		}
+	}
+	vulns := make([]cdx.Vulnerability, 0, len(order))
+	for _, k := range order {
+		vulns = append(vulns, *groups[k])
+	}
+	bom.Vulnerabilities = &vulns
+
+	sum := sha256.New()
+	enc := cdx.NewBOMEncoder(sum, cdx.BOMFileFormatJSON)
+	if err := enc.Encode(bom); err != nil {
+		return fmt.Errorf("writing CycloneDX: %w", err)
+	}
+	bom.SerialNumber = "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, sum.Sum(nil)).String()
+	enc = cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true).SetEscapeHTML(false)
+	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return fmt.Errorf("writing CycloneDX: %w", err)
+	}
+	return nil
+}
+
+func ignoreDetail(ig *InputIgnore) string {
+	s := "Ignored by the pkgaudit ignore configuration"
+	if ig.Where != "" {
+		s += " (" + ig.Where + ")"
+	}
+	if !ig.Until.IsZero() {
+		s += " until " + ig.Until.UTC().Format(time.DateOnly)
+	}
+	return s + ": " + ig.Reason
+}
+
+func cdxVulnerability(in *Input, f InputFinding, n int) *cdx.Vulnerability {
+	v := &cdx.Vulnerability{
+		BOMRef:      fmt.Sprintf("vuln-%d", n+1),
+		ID:          f.ID,
+		Description: f.Summary,
+		Affects:     &[]cdx.Affects{},
+	}
+	switch in.Ecosystem {
+	case "pkgsrc":
+		v.Source = &cdx.Source{Name: "pkgsrc pkg-vulnerabilities"}
+		if strings.Contains(f.ID, "://") {
+			v.Source.URL = f.ID
+		}
+	default:
+		v.Source = &cdx.Source{Name: "FreeBSD VuXML", URL: "https://vuxml.freebsd.org/freebsd/" + f.ID + ".html"}
+	}
+	if len(f.CVEs) > 0 {
+		var rs []cdx.VulnerabilityReference
+		for _, c := range f.CVEs {
+			rs = append(rs, cdx.VulnerabilityReference{ID: c, Source: &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + c}})
+		}
+		v.References = &rs
+	}
+	if len(f.URLs) > 0 {
+		var as []cdx.Advisory
+		for _, u := range f.URLs {
+			as = append(as, cdx.Advisory{URL: u})
+		}
+		v.Advisories = &as
+	}
+	if f.Affected != "" {
+		v.Properties = &[]cdx.Property{{Name: "pkgaudit:affected", Value: f.Affected}}
+	}
+	return v
+}

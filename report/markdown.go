@@ -1,0 +1,147 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteMarkdown writes in as a GitHub-flavoured markdown report: a
+// summary line, a table of the vulnerable packages' findings, each
+// package's dependents when known, and a table of the ignored findings
+// with their reasons.
+func WriteMarkdown(w io.Writer, in *Input) error {
+	bw := bufio.NewWriter(w)
+	vulnerable, advisories, _, ignored := in.counts()
+	fmt.Fprintf(bw, "# pkgaudit report\n\n")
+	var facts []string
+	if in.Database != "" {
+		facts = append(facts, "Database: `"+strings.ReplaceAll(in.Database, "`", "'")+"`")
+	}
+	if !in.Time.IsZero() {
+		facts = append(facts, "Audited: "+in.Time.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if in.ToolVersion != "" {
+		facts = append(facts, "pkgaudit "+mdEscape(in.ToolVersion))
+	}
+	if len(facts) > 0 {
+		fmt.Fprintf(bw, "%s\n\n", strings.Join(facts, " · "))
+	}
+	fmt.Fprintf(bw, "**%d** package(s) audited, **%d** vulnerable, **%d** advisory(ies)", len(in.Packages), vulnerable, advisories)
+	if ignored > 0 {
+		fmt.Fprintf(bw, ", **%d** finding(s) ignored", ignored)
+	}
+	fmt.Fprintf(bw, ".\n")
+
+	if vulnerable > 0 {
+		fmt.Fprintf(bw, "\n## Vulnerable packages\n\n| Package | Advisory | Summary | Affected | CVE |\n|---|---|---|---|---|\n")
+		for i := range in.Packages {
+			p := &in.Packages[i]
+			for _, f := range p.Findings {
+				if f.Ignored != nil {
+					continue
+				}
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Summary), mdCode(f.Affected), mdCell(strings.Join(f.CVEs, ", ")))
+			}
+		}
+		first := true
+		for i := range in.Packages {
+			p := &in.Packages[i]
+			if len(p.Dependents) == 0 || !hasActive(p) {
+				continue
+			}
+			if first {
+				fmt.Fprintf(bw, "\n## Packages that depend on them\n\n")
+				first = false
+			}
+			fmt.Fprintf(bw, "- **%s**: %s\n", mdEscape(p.Name), mdEscape(strings.Join(p.Dependents, ", ")))
+		}
+	}
+	if ignored > 0 {
+		fmt.Fprintf(bw, "\n## Ignored findings\n\n| Package | Advisory | Reason | Until |\n|---|---|---|---|\n")
+		for i := range in.Packages {
+			p := &in.Packages[i]
+			for _, f := range p.Findings {
+				if f.Ignored == nil {
+					continue
+				}
+				until := "—"
+				if !f.Ignored.Until.IsZero() {
+					until = f.Ignored.Until.UTC().Format(time.DateOnly)
+				}
+				fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Ignored.Reason), until)
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing markdown: %w", err)
+	}
+	return nil
+}
+
+func hasActive(p *InputPackage) bool {
+	for _, f := range p.Findings {
+		if f.Ignored == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// mdEscape backslash-escapes the characters markdown would interpret.
+func mdEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n', '\r', '\t':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mdCell is mdEscape for table cells, where an empty cell gets a dash.
+func mdCell(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return mdEscape(s)
+}
+
+// mdCode renders s as inline code, choosing a fence longer than any run of
+// backticks inside; pipes are escaped for tables.
+func mdCode(s string) string {
+	if s == "" {
+		return "—"
+	}
+	s = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|").Replace(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
+}
+
+// mdLink links the advisory ID to its first URL.
+func mdLink(f InputFinding) string {
+	if len(f.URLs) == 0 || !safeURL(f.URLs[0]) {
+		return mdCell(f.ID)
+	}
+	u := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C").Replace(f.URLs[0])
+	return "[" + mdEscape(f.ID) + "](" + u + ")"
+}
+
+func safeURL(u string) bool {
+	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "ftp://")
+}

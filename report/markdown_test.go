@@ -1,0 +1,24 @@
+package report
+
+import "testing"
+
+func TestMarkdownEscaping(t *testing.T) {
+	for in, want := range map[string]string{
+		"a|b":        `a\|b`,
+		"<script>":   `\<script\>`,
+		"x\ny":       "x y",
+		"*_`[]":      "\\*\\_\\`\\[\\]",
+		"plain-1.0":  "plain-1.0",
+		"back\\path": `back\\path`,
+	} {
+		if got := mdEscape(in); got != want {
+			t.Errorf("mdEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := mdCode("a`b|c"); got != "``a`b\\|c``" {
+		t.Errorf("mdCode = %q", got)
+	}
+	if got := mdLink(InputFinding{ID: "x", URLs: []string{"javascript:alert(1)"}}); got != "x" {
+		t.Errorf("unsafe URL linked: %q", got)
+	}
+}
