@@ -13,16 +13,21 @@ import (
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{
+	code = Main(args, testEnv(stdin, &out, &errb))
+	return out.String(), errb.String(), code
+}
+
+// testEnv is the Env of the CLI tests: empty environment, a fixed clock
+// (2026-11-22 12:00 UTC), no terminal.
+func testEnv(stdin string, out, errb io.Writer) *Env {
+	return &Env{
 		Stdin:      strings.NewReader(stdin),
-		Stdout:     &out,
-		Stderr:     &errb,
+		Stdout:     out,
+		Stderr:     errb,
 		Getenv:     func(string) string { return "" },
 		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 		IsTerminal: func(io.Writer) bool { return false },
 	}
-	code = Main(args, env)
-	return out.String(), errb.String(), code
 }
 
 func TestVersionFlag(t *testing.T) {

@@ -1,31 +1,14 @@
 package cli
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 const realPkgVulns = "../../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
-
-// runEnv is run with an environment.
-func runEnv(t *testing.T, vars map[string]string, stdin string, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{
-		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv:     func(k string) string { return vars[k] },
-		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
-		IsTerminal: func(io.Writer) bool { return false },
-	}
-	code := Main(args, env)
-	return out.String(), errb.String(), code
-}
 
 // Every block of pkgsrc-audit.txt, translated to pkgaudit pkgsrc commands.
 func TestPkgsrcAuditTxtVectors(t *testing.T) {
