@@ -3,7 +3,6 @@ package pkgsrc
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
@@ -13,60 +12,28 @@ import (
 const VulnerabilityBase = "http://cdn.NetBSD.org/pub/NetBSD/packages/vulns"
 
 // Index finds the entries of a File that match a package name without
-// trying every pattern: patterns whose package bases are known are kept
-// in a map by base, the few others (globs, exact names) in a short list.
-// Matches are returned in file order, as pkg_install prints them.
+// trying every pattern: each pattern is filed under the keys
+// pattern.IndexKeys gives (its package bases, its plain name, its first
+// byte, or the short list tried against every name) and a name looks up
+// only its own probes (pattern.AppendProbes). Matches are returned in file
+// order, as pkg_install prints them.
 type Index struct {
 	entries []Entry
-	byBase  map[string][]int32
-	// byExact holds plain-name patterns: "foo" matches "foo" and, by
-	// pkg_install's fallback, "foo-<digit>...", so a name is looked up under
-	// itself and under each prefix that ends before a "-<digit>".
-	byExact map[string][]int32
-	// scan holds the other entries, bucketed by the first byte of their
-	// pattern when pkg_match's quick reject makes that byte decisive (an
-	// ASCII letter, digit or '-'); scanAny those that must be tried
-	// against every name.
-	scan    [256][]int32
-	scanAny []int32
+	byKey   map[pattern.Key][]int32
 	comp    []*pattern.Pattern
-}
-
-func (ix *Index) addScan(i int, pat string) {
-	if len(pat) > 0 {
-		c := pat[0]
-		if c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-			ix.scan[c] = append(ix.scan[c], int32(i))
-			return
-		}
-	}
-	ix.scanAny = append(ix.scanAny, int32(i))
 }
 
 // NewIndex indexes the entries of f.
 func NewIndex(f *File) *Index {
-	ix := &Index{entries: f.Entries, byBase: map[string][]int32{}, byExact: map[string][]int32{},
+	ix := &Index{entries: f.Entries, byKey: map[pattern.Key][]int32{},
 		comp: make([]*pattern.Pattern, len(f.Entries))}
 	for i, e := range f.Entries {
-		p, err := pattern.Compile(e.Pattern)
-		if err != nil {
-			// Malformed: tried against every name, so that the error
-			// surfaces exactly when pkg_install's would.
-			ix.addScan(i, e.Pattern)
-			continue
-		}
+		// A malformed pattern stays nil and is filed where it will be
+		// evaluated, so that the error surfaces when pkg_install's would.
+		p, _ := pattern.Compile(e.Pattern)
 		ix.comp[i] = p
-		if p.Exact() {
-			ix.byExact[e.Pattern] = append(ix.byExact[e.Pattern], int32(i))
-			continue
-		}
-		bases, ok := p.Bases()
-		if !ok {
-			ix.addScan(i, e.Pattern)
-			continue
-		}
-		for _, b := range bases {
-			ix.byBase[b] = append(ix.byBase[b], int32(i))
+		for _, k := range pattern.IndexKeys(e.Pattern, p) {
+			ix.byKey[k] = append(ix.byKey[k], int32(i))
 		}
 	}
 	return ix
@@ -85,21 +52,11 @@ func (ix *Index) Match(pkgname string, fn func(i int, e Entry)) error {
 // the others' patterns are not even evaluated, as in pkg_install, where
 // the IGNORE_URL and -t filters come before pkg_match.
 func (ix *Index) MatchKept(pkgname string, keep func(Entry) bool, fn func(i int, e Entry)) error {
-	base := pkgname
-	if d := strings.LastIndexByte(pkgname, '-'); d >= 0 {
-		base = pkgname[:d]
-	}
-	var first byte
-	if pkgname != "" {
-		first = pkgname[0]
-	}
+	var kbuf [8]pattern.Key
 	cands := make([][]int32, 0, 8)
-	cands = append(cands, ix.byBase[base], ix.scanAny, ix.scan[first], ix.byExact[pkgname])
-	for d := 0; d < len(pkgname)-1; d++ {
-		if pkgname[d] == '-' && pkgname[d+1] >= '0' && pkgname[d+1] <= '9' {
-			if l := ix.byExact[pkgname[:d]]; l != nil {
-				cands = append(cands, l)
-			}
+	for _, k := range pattern.AppendProbes(kbuf[:0], pkgname) {
+		if l := ix.byKey[k]; l != nil {
+			cands = append(cands, l)
 		}
 	}
 	// Merge the sorted candidate lists, so that matches come in file order.
