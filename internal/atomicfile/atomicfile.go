@@ -5,26 +5,99 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
+// File is the temporary file Write fills. *os.File is one; tests inject
+// others (a disk that fills up midway) through Options.Create.
+type File interface {
+	io.Writer
+	Name() string
+	Chmod(os.FileMode) error
+	Sync() error
+	Close() error
+}
+
+// Options control WriteWith.
+type Options struct {
+	// Perm is the mode of the new file (0: 0644).
+	Perm os.FileMode
+	// ModTime, when not zero, becomes the new file's modification and
+	// access time (set before the rename, so that the file never appears
+	// with another time).
+	ModTime time.Time
+	// MaxSize, when positive, caps the content: writing more fails with
+	// ErrTooLarge and nothing is replaced.
+	MaxSize int64
+	// Create makes the temporary file in dir from a pattern as
+	// os.CreateTemp does (nil: os.CreateTemp). The returned file's Name
+	// must be a path in dir that os.Rename and os.Remove accept.
+	Create func(dir, pattern string) (File, error)
+}
+
+// ErrTooLarge is returned when more than Options.MaxSize bytes are written.
+var ErrTooLarge = errors.New("content exceeds the size limit")
+
 // Write replaces path with what fill writes, with permissions perm.
-func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error) {
+func Write(path string, perm os.FileMode, fill func(io.Writer) error) error {
+	return WriteWith(path, Options{Perm: perm}, fill)
+}
+
+// WriteReader replaces path with the content of r and returns the number of
+// bytes written. Errors name path.
+func WriteReader(path string, o Options, r io.Reader) (n int64, err error) {
+	err = WriteWith(path, o, func(w io.Writer) error {
+		var err error
+		n, err = io.Copy(w, r)
+		if err != nil && !errors.Is(err, ErrTooLarge) {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return err
+	})
+	return n, err
+}
+
+// WriteWith replaces path with what fill writes, as o says.
+func WriteWith(path string, o Options, fill func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("creating temporary file: %w", err)
+	create := o.Create
+	if create == nil {
+		create = func(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
 	}
+	perm := o.Perm
+	if perm == 0 {
+		perm = 0o644
+	}
+	tmp, err := create(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating temporary file for %s: %w", path, err)
+	}
+	closed := false
 	defer func() {
 		if err != nil {
-			tmp.Close()
+			if !closed {
+				tmp.Close()
+			}
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = fill(tmp); err != nil {
+	// Only Write: an injected File must see every byte (io.Copy would
+	// otherwise use *os.File's ReadFrom behind its back).
+	var w io.Writer = writeOnly{tmp}
+	var lw *limitWriter
+	if o.MaxSize > 0 {
+		lw = &limitWriter{w: tmp, left: o.MaxSize}
+		w = lw
+	}
+	if err = fill(w); err != nil {
+		if lw != nil && lw.over {
+			return fmt.Errorf("writing %s: %w", path, ErrTooLarge)
+		}
 		return err
 	}
 	if err = tmp.Chmod(perm); err != nil {
@@ -33,8 +106,14 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	closed = true
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if !o.ModTime.IsZero() {
+		if err = os.Chtimes(tmp.Name(), o.ModTime, o.ModTime); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replacing %s: %w", path, err)
@@ -44,4 +123,29 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 		d.Close()
 	}
 	return nil
+}
+
+type writeOnly struct{ w io.Writer }
+
+func (w writeOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
+
+type limitWriter struct {
+	w    io.Writer
+	left int64
+	over bool
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.left {
+		l.over = true
+		n, err := l.w.Write(p[:l.left])
+		l.left -= int64(n)
+		if err == nil {
+			err = ErrTooLarge
+		}
+		return n, err
+	}
+	n, err := l.w.Write(p)
+	l.left -= int64(n)
+	return n, err
 }
