@@ -1,0 +1,137 @@
+package audit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/vectors"
+	"github.com/pkgaudit/pkgaudit/pkgsrc"
+	"github.com/pkgaudit/pkgaudit/vuxml"
+)
+
+// splitOperand splits a pkg audit operand at its last '-'.
+func splitOperand(op string) Query {
+	if i := strings.LastIndexByte(op, '-'); i >= 0 {
+		return Query{Name: op[:i], Version: op[i+1:], HasVersion: true}
+	}
+	return Query{Name: op}
+}
+
+// combinedVuXML assembles vuxml-combined.xml as the header of
+// freebsd-audit.tsv says, checks its SHA-256, and writes it to dir.
+func combinedVuXML(t testing.TB, dir string) string {
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n")
+	for _, y := range []string{"2026", "2025", "2003"} {
+		data, err := os.ReadFile("../testdata/vuxml/vuln-" + y + ".xml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(data)
+	}
+	b.WriteString("</vuxml>\n")
+	if sum := sha256.Sum256(b.Bytes()); hex.EncodeToString(sum[:]) != "039fa36c2dc42422325c0c6c66f562f9415ad599b21f4aad685fe25d3da4407f" {
+		t.Fatalf("assembled document has SHA-256 %x", sum)
+	}
+	path := filepath.Join(dir, "vuxml-combined.xml")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Every operand of the FreeBSD differential vectors gives pkg's set of
+// vids.
+func TestFreeBSDAuditVectors(t *testing.T) {
+	path := combinedVuXML(t, t.TempDir())
+	ix, infos, err := Open([]string{path}, OpenOptions{})
+	if errors.Is(err, vuxml.ErrNotImplemented) {
+		t.Skip("vuxml parser not there yet")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if infos[0].Entries != 237 || infos[0].Format != feed.VuXML {
+		t.Errorf("info %+v", infos[0])
+	}
+	ls, err := vectors.Read("../testdata/vectors/freebsd-audit.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 2211 {
+		t.Fatalf("%d vector lines", len(ls))
+	}
+	var fs []Finding
+	for _, l := range ls {
+		op, want := l.Fields[0], l.Fields[1]
+		fs = ix.Lookup(fs[:0], splitOperand(op))
+		var vids []string
+		for _, f := range fs {
+			vids = append(vids, f.Advisory.ID)
+		}
+		slices.Sort(vids)
+		if got := strings.Join(slices.Compact(vids), ","); got != want {
+			t.Errorf("line %d: %s:\n got %s\nwant %s", l.N, op, got, want)
+		}
+	}
+}
+
+// Every row of the pkgsrc audit vectors: the engine finds the entries
+// pkgsrc.Index finds, and they print pkg_admin's lines.
+func TestPkgsrcAuditLinesVectors(t *testing.T) {
+	const path = "../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
+	f, err := pkgsrc.ParseFile(path, pkgsrc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix := pkgsrc.NewIndex(f)
+	ix, _, err := Open([]string{path}, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := vectors.Read("../testdata/vectors/pkgsrc-audit-lines.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 2317 {
+		t.Fatalf("%d vector lines", len(ls))
+	}
+	var fs []Finding
+	for _, l := range ls {
+		name, eol, want := l.Fields[0], l.Fields[1] == "yes", l.Fields[2]
+		var fromIndex []int
+		if err := pix.Match(name, func(i int, _ pkgsrc.Entry) { fromIndex = append(fromIndex, f.Entries[i].Line) }); err != nil {
+			t.Fatalf("line %d: %v", l.N, err)
+		}
+		fs = ix.Lookup(fs[:0], splitOperand(name))
+		var fromEngine []int
+		var lines []string
+		for _, fd := range fs {
+			a := fd.Advisory
+			fromEngine = append(fromEngine, a.Origin.Line)
+			switch {
+			case a.Class == "eol" && !eol:
+			case a.Class == "eol":
+				lines = append(lines, fmt.Sprintf("Package %s has reached end-of-life (eol), see %s/eol-packages", name, pkgsrc.VulnerabilityBase))
+			default:
+				lines = append(lines, fmt.Sprintf("Package %s has a %s vulnerability, see %s", name, a.Class, a.URL))
+			}
+		}
+		if !slices.Equal(fromEngine, fromIndex) {
+			t.Errorf("line %d: %s: engine lines %v, pkgsrc.Index %v", l.N, name, fromEngine, fromIndex)
+		}
+		slices.Sort(lines)
+		if got := strings.Join(lines, " ;; "); got != want {
+			t.Errorf("line %d: %s eol=%v:\n got %s\nwant %s", l.N, name, eol, got, want)
+		}
+	}
+}

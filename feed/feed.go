@@ -1,0 +1,216 @@
+// Package feed loads vulnerability databases — FreeBSD VuXML documents
+// (vuln.xml, year fragments, wrappers with external entities) and pkgsrc
+// pkg-vulnerabilities files, compressed or not — and converts them into
+// the common model of package advisory. The format is detected from the
+// content, never from the file name; each format registers a detector (see
+// register), so that more formats can be added in their own files.
+package feed
+
+import (
+	"crypto/sha256"
+	"errors"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/internal/decompress"
+)
+
+// Format names a database format.
+type Format string
+
+// Formats.
+const (
+	VuXML  Format = "vuxml"  // FreeBSD VuXML
+	Pkgsrc Format = "pkgsrc" // pkgsrc pkg-vulnerabilities
+	OSV    Format = "osv"    // OSV JSON records
+)
+
+// File is one file a database was read from.
+type File struct {
+	Path    string
+	Hash    [32]byte // SHA-256 of the file as read (compressed or not)
+	Size    int64
+	ModTime time.Time
+}
+
+// DatabaseInfo describes a loaded database, without its advisories: what
+// reports print about the databases used.
+type DatabaseInfo struct {
+	// Path, Hash (SHA-256 of the file as read), Size and ModTime describe
+	// the file named on the command line.
+	File
+	Format Format
+	// Compression is the outermost compression undone ("" when plain,
+	// "gzip", "bzip2", "xz", ...).
+	Compression string
+	// Includes are the other files the database pulled in (the year files
+	// of a vuln.xml wrapper), in first-use order.
+	Includes []File
+	// Entries is the number of entries in the source (VuXML <vuln>
+	// elements, pkgsrc entry lines), cancelled ones included; Withdrawn how
+	// many of them are cancelled.
+	Entries   int
+	Withdrawn int
+	// NetBSDID is the "# $NetBSD: ... $" line of a pkg-vulnerabilities file.
+	NetBSDID string
+	// Signed tells that a pkg-vulnerabilities file is OpenPGP clear-signed;
+	// Verified that its signature was checked against Options.Keyring.
+	Signed   bool
+	Verified bool
+	// Warnings are non-fatal messages of the parser
+	// ("Unsupported hash algorithm: MD5").
+	Warnings []string
+}
+
+// Database is one loaded vulnerability database.
+type Database struct {
+	DatabaseInfo
+	// Advisories in source order (cancelled VuXML entries included, marked
+	// Withdrawn).
+	Advisories []advisory.Advisory
+}
+
+// Options controls loading. The zero value gives safe defaults.
+type Options struct {
+	// MaxSize caps the decompressed size in bytes (0:
+	// decompress.DefaultLimit).
+	MaxSize int64
+	// Keyring, when set, requires a pkg-vulnerabilities file to carry a
+	// valid OpenPGP clear-signature by one of its keys (pkg_admin -s).
+	// VuXML has no signatures; it is not affected.
+	Keyring openpgp.KeyRing
+	// PkgsrcSourceList also accepts the unsigned source list of the pkgsrc
+	// tree (#FORMAT 1.0.0), which pkg_install rejects.
+	PkgsrcSourceList bool
+	// NoExternalEntities refuses external entities in VuXML documents.
+	NoExternalEntities bool
+}
+
+// Error is a database that could not be loaded.
+type Error struct {
+	Path string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	msg := e.Err.Error()
+	if e.Path != "" && !strings.HasPrefix(msg, e.Path) {
+		return e.Path + ": " + msg
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrUnknownFormat is wrapped by the error for content in no known format.
+var ErrUnknownFormat = errors.New("not a vulnerability database (neither VuXML nor pkg-vulnerabilities)")
+
+// source is the input of a detector's parser.
+type source struct {
+	name  string // path or name, for messages and origins
+	path  string // the file's path, "" when not read from a file
+	raw   []byte // as read
+	plain []byte // decompressed
+	opts  Options
+}
+
+// detector recognises and parses one format.
+type detector struct {
+	format Format
+	// sniff reports whether plain, decompressed content, is in the format;
+	// it looks only at the start.
+	sniff func(plain []byte) bool
+	// parse converts the source; it fills Advisories and the
+	// format-specific fields of the info (Entries, NetBSDID, ...).
+	parse func(src *source) (*Database, error)
+}
+
+var detectors []detector
+
+// register adds a format. Detectors are tried in registration order
+// (init order: the file names of the package), the first one whose sniff
+// accepts the content wins.
+func register(d detector) { detectors = append(detectors, d) }
+
+// Load reads the database at path; the format is detected from the
+// content. Errors name the file.
+func Load(path string, opts Options) (*Database, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{path, err}
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{path, err}
+	}
+	return parse(path, path, raw, st.ModTime(), opts)
+}
+
+// Parse parses data, the content of the database called name (used in
+// messages and origins); the format is detected from the content. External
+// entities of a VuXML document are resolved relative to name.
+func Parse(name string, data []byte, opts Options) (*Database, error) {
+	return parse(name, "", data, time.Time{}, opts)
+}
+
+func parse(name, path string, raw []byte, mtime time.Time, opts Options) (*Database, error) {
+	if len(raw) == 0 {
+		return nil, &Error{name, errors.New("empty file")}
+	}
+	plain, err := decompress.Bytes(raw, opts.MaxSize)
+	if err != nil {
+		return nil, &Error{name, err}
+	}
+	src := &source{name: name, path: path, raw: raw, plain: plain, opts: opts}
+	for _, d := range detectors {
+		if !d.sniff(plain) {
+			continue
+		}
+		db, err := d.parse(src)
+		if err != nil {
+			return nil, &Error{name, err}
+		}
+		db.Path = name
+		db.Format = d.format
+		db.Hash = sha256.Sum256(raw)
+		db.Size = int64(len(raw))
+		db.ModTime = mtime
+		db.Compression = string(decompress.Sniff(raw))
+		return db, nil
+	}
+	return nil, &Error{name, ErrUnknownFormat}
+}
+
+// skipSpace returns b without leading XML white space and a UTF-8 byte
+// order mark.
+func skipSpace(b []byte) []byte {
+	b = trimBOM(b)
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+		return b[3:]
+	}
+	return b
+}
+
+// fileInfo stats and hashes a file a database pulled in.
+func fileInfo(path string) (File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return File{}, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Path: path, Hash: sha256.Sum256(data), Size: int64(len(data)), ModTime: st.ModTime()}, nil
+}

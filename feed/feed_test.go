@@ -1,0 +1,123 @@
+package feed
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+)
+
+const realPkgsrc = "../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
+
+func gz(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestLoadPkgsrc(t *testing.T) {
+	raw, err := os.ReadFile(realPkgsrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, compression string
+		data              []byte
+	}{{"plain", "", raw}, {"gz", "gzip", gz(t, raw)}} {
+		path := filepath.Join(dir, c.name)
+		os.WriteFile(path, c.data, 0o644)
+		db, err := Load(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Format != Pkgsrc || db.Compression != c.compression || db.Entries != 5178 || len(db.Advisories) != 5178 ||
+			!db.Signed || db.Verified || !strings.Contains(db.NetBSDID, "1.3817") || db.Path != path || db.Size != int64(len(c.data)) || db.ModTime.IsZero() {
+			t.Errorf("%s: %+v", c.name, db.DatabaseInfo)
+		}
+		a := db.Advisories[0]
+		if a.Source != advisory.SourcePkgsrc || a.Class != "remote-root-shell" || a.Topic != a.Class || a.Affects[0].Pattern != "cfengine<1.5.3nb3" ||
+			a.Affects[0].Scheme != advisory.Pkgsrc || a.Origin.File != path || a.Origin.Line == 0 || a.ID != a.URL {
+			t.Errorf("%s: first advisory %+v", c.name, a)
+		}
+	}
+}
+
+func TestCVEsInURL(t *testing.T) {
+	for url, want := range map[string]string{
+		"http://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2008-1097": "CVE-2008-1097",
+		"https://nvd.nist.gov/vuln/detail/CVE-2021-44228-":            "CVE-2021-44228",
+		"http://secunia.com/advisories/33697/":                        "",
+		"http://x/CVE-2001-0001+CVE-2001-0002":                        "CVE-2001-0001,CVE-2001-0002",
+		"http://x/CVE-20":                                             "",
+	} {
+		if got := strings.Join(cvesIn(url), ","); got != want {
+			t.Errorf("%s: %q, want %q", url, got, want)
+		}
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{
+		"text":   []byte("hello world\n"),
+		"binary": {0, 1, 2, 3},
+		"gztext": gz(t, []byte("plain words\n")),
+	} {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, data, 0o644)
+		_, err := Load(path, Options{})
+		if !errors.Is(err, ErrUnknownFormat) || !strings.HasPrefix(err.Error(), path+": ") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := Load(empty, Options{}); err == nil || !strings.HasPrefix(err.Error(), empty+": ") {
+		t.Errorf("empty: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing"), Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+// A pkgsrc parse error is reported once with its path and line.
+func TestPkgsrcError(t *testing.T) {
+	_, err := Parse("db.txt", []byte("#FORMAT 1.1.0\nfoo<1 dos\n"), Options{})
+	if err == nil || strings.Count(err.Error(), "db.txt") != 1 {
+		t.Errorf("%v", err)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Format
+	}{
+		{"<?xml version=\"1.0\"?><vuxml/>", VuXML},
+		{"\xef\xbb\xbf\n  <vuln vid=\"x\">", VuXML},
+		{"-----BEGIN PGP SIGNED MESSAGE-----\n", Pkgsrc},
+		{"# $NetBSD$\n#FORMAT 1.1.0\n", Pkgsrc},
+		{"{\"id\":\"x\"}", ""},
+	} {
+		var got Format
+		for _, d := range detectors {
+			if d.sniff([]byte(c.in)) {
+				got = d.format
+				break
+			}
+		}
+		if got != c.want && !(c.want == "" && got == OSV) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}

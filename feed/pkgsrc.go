@@ -1,0 +1,92 @@
+package feed
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/pkgsrc"
+)
+
+func init() {
+	register(detector{format: Pkgsrc, sniff: sniffPkgsrc, parse: parsePkgsrc})
+}
+
+// sniffPkgsrc accepts what can start a pkg-vulnerabilities file: the
+// OpenPGP clear-signature header, a '#' header line (# $NetBSD, #FORMAT),
+// or the empty and Hash: lines pkg_install skips before #FORMAT.
+func sniffPkgsrc(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("-----BEGIN PGP SIGNED MESSAGE-----")) ||
+		bytes.HasPrefix(b, []byte("#")) || bytes.HasPrefix(b, []byte("Hash:")) ||
+		bytes.HasPrefix(b, []byte("\n"))
+}
+
+func parsePkgsrc(src *source) (*Database, error) {
+	verified := false
+	if src.opts.Keyring != nil {
+		// pkg_install checks the signature before it parses anything.
+		if err := pkgsrc.VerifySignature(src.plain, src.opts.Keyring); err != nil {
+			return nil, err
+		}
+		verified = true
+	}
+	f, err := pkgsrc.Parse(src.name, src.plain, pkgsrc.Options{MaxSize: src.opts.MaxSize, SourceList: src.opts.PkgsrcSourceList})
+	if err != nil {
+		return nil, err
+	}
+	db := &Database{Advisories: FromPkgsrc(f, src.name)}
+	db.Entries = len(f.Entries)
+	db.NetBSDID = f.NetBSDID
+	db.Signed = f.Signed
+	db.Verified = verified
+	db.Warnings = f.Warnings
+	return db, nil
+}
+
+// FromPkgsrc converts the entries of a pkg-vulnerabilities file called
+// name into advisories, one per entry line in file order: ID and URL are
+// the line's URL, Topic and Class its classification, Affects one pkgsrc
+// block with the pattern, References the URL, CVEs the CVE names in it.
+func FromPkgsrc(f *pkgsrc.File, name string) []advisory.Advisory {
+	advs := make([]advisory.Advisory, len(f.Entries))
+	// One backing array for the blocks and references of every entry.
+	blocks := make([]advisory.Affected, len(f.Entries))
+	refs := make([]advisory.Reference, len(f.Entries))
+	for i, e := range f.Entries {
+		blocks[i] = advisory.Affected{Scheme: advisory.Pkgsrc, Kind: advisory.Package, Pattern: e.Pattern}
+		refs[i] = advisory.Reference{Kind: "url", Value: e.URL}
+		advs[i] = advisory.Advisory{
+			ID:         e.URL,
+			Source:     advisory.SourcePkgsrc,
+			Topic:      e.Class,
+			Class:      e.Class,
+			URL:        e.URL,
+			References: refs[i : i+1 : i+1],
+			CVEs:       cvesIn(e.URL),
+			Affects:    blocks[i : i+1 : i+1],
+			Origin:     advisory.Origin{File: name, Line: e.Line},
+		}
+	}
+	return advs
+}
+
+// cvesIn returns the CVE names a URL carries (".../CVE-2021-1234",
+// "...?name=CVE-2021-1234"), in order, without duplicates.
+func cvesIn(url string) []string {
+	var out []string
+	for rest := url; ; {
+		i := strings.Index(rest, "CVE-")
+		if i < 0 {
+			return out
+		}
+		j := i + 4
+		for j < len(rest) && (rest[j] >= '0' && rest[j] <= '9' || rest[j] == '-') {
+			j++
+		}
+		c := strings.TrimRight(rest[i:j], "-")
+		if advisory.IsCVE(c) && (len(out) == 0 || out[len(out)-1] != c) {
+			out = append(out, c)
+		}
+		rest = rest[j:]
+	}
+}
