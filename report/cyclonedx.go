@@ -10,19 +10,21 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/uuid"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // purl returns the package URL of p. There is no registered purl type for
 // BSD packages yet; pkgaudit uses the proposed "bsd" type
 // (package-url/purl-spec#496): pkg:bsd/freebsd/curl@8.7.1,
 // pkg:bsd/pkgsrc/openssl@3.0.13nb1.
-func purl(ecosystem string, p *InputPackage) string {
+func purl(ecosystem string, p *Package) string {
 	ns := ecosystem
 	if ns == "" {
 		ns = "freebsd"
 	}
 	s := "pkg:bsd/" + ns + "/" + purlEscape(p.Name)
-	if p.Version != "" {
+	if p.HasVersion && p.Version != "" {
 		s += "@" + purlEscape(p.Version)
 	}
 	if p.Origin != "" {
@@ -55,8 +57,12 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 	if !in.Time.IsZero() {
 		meta.Timestamp = in.Time.UTC().Format(time.RFC3339)
 	}
-	if in.Database != "" {
-		meta.Properties = &[]cdx.Property{{Name: "pkgaudit:database", Value: in.Database}}
+	if len(in.Databases) > 0 {
+		var props []cdx.Property
+		for _, d := range in.Databases {
+			props = append(props, cdx.Property{Name: "pkgaudit:database", Value: d.Path})
+		}
+		meta.Properties = &props
 	}
 	bom.Metadata = meta
 
@@ -79,7 +85,7 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 			Version:    p.Version,
 			PackageURL: purl(in.Ecosystem, p),
 		}
-		if p.Name == "FreeBSD" || p.Name == "FreeBSD-kernel" {
+		if p.Base || p.Name == "FreeBSD" || p.Name == "FreeBSD-kernel" {
 			c.Type = cdx.ComponentTypeOS
 		}
 		var props []cdx.Property
@@ -103,14 +109,16 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 	groups := map[key]*cdx.Vulnerability{}
 	for i := range in.Packages {
 		p := &in.Packages[i]
-		for _, f := range p.Findings {
-			k := key{id: f.ID}
+		fs := in.shown(p, true)
+		for j := range fs {
+			f := &fs[j]
+			k := key{id: f.ID()}
 			if f.Ignored != nil {
 				k.ignore = ignoreDetail(f.Ignored)
 			}
 			v, ok := groups[k]
 			if !ok {
-				v = cdxVulnerability(in, f, len(order))
+				v = cdxVulnerability(f, len(order))
 				if f.Ignored != nil {
 					v.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: k.ignore}
 				}
@@ -121,7 +129,7 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 			if f.Ignored != nil {
 				affected.Status = cdx.VulnerabilityStatusNotAffected
 			}
-			if p.Version == "" {
+			if !p.HasVersion {
 				affected.Version = ""
 				affected.Range = "vers:generic/*"
 			}
@@ -148,7 +156,7 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 	return nil
 }
 
-func ignoreDetail(ig *InputIgnore) string {
+func ignoreDetail(ig *Ignore) string {
 	s := "Ignored by the pkgaudit ignore configuration"
 	if ig.Where != "" {
 		s += " (" + ig.Where + ")"
@@ -159,38 +167,45 @@ func ignoreDetail(ig *InputIgnore) string {
 	return s + ": " + ig.Reason
 }
 
-func cdxVulnerability(in *Input, f InputFinding, n int) *cdx.Vulnerability {
+func cdxVulnerability(f *Finding, n int) *cdx.Vulnerability {
 	v := &cdx.Vulnerability{
 		BOMRef:      fmt.Sprintf("vuln-%d", n+1),
-		ID:          f.ID,
-		Description: f.Summary,
+		ID:          f.ID(),
+		Description: f.Advisory.Topic,
 		Affects:     &[]cdx.Affects{},
 	}
-	switch in.Ecosystem {
-	case "pkgsrc":
+	switch f.Advisory.Source {
+	case advisory.SourcePkgsrc:
 		v.Source = &cdx.Source{Name: "pkgsrc pkg-vulnerabilities"}
-		if strings.Contains(f.ID, "://") {
-			v.Source.URL = f.ID
+		if strings.Contains(f.ID(), "://") {
+			v.Source.URL = f.ID()
 		}
 	default:
-		v.Source = &cdx.Source{Name: "FreeBSD VuXML", URL: "https://vuxml.freebsd.org/freebsd/" + f.ID + ".html"}
+		v.Source = &cdx.Source{Name: "FreeBSD VuXML", URL: f.URL()}
 	}
-	if len(f.CVEs) > 0 {
+	if cves := f.CVEs(); len(cves) > 0 {
 		var rs []cdx.VulnerabilityReference
-		for _, c := range f.CVEs {
+		for _, c := range cves {
 			rs = append(rs, cdx.VulnerabilityReference{ID: c, Source: &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + c}})
 		}
 		v.References = &rs
 	}
-	if len(f.URLs) > 0 {
+	if urls := f.URLs(); len(urls) > 0 {
 		var as []cdx.Advisory
-		for _, u := range f.URLs {
+		for _, u := range urls {
 			as = append(as, cdx.Advisory{URL: u})
 		}
 		v.Advisories = &as
 	}
-	if f.Affected != "" {
-		v.Properties = &[]cdx.Property{{Name: "pkgaudit:affected", Value: f.Affected}}
+	var props []cdx.Property
+	if aff := f.AffectedText(); aff != "" {
+		props = append(props, cdx.Property{Name: "pkgaudit:affected", Value: aff})
+	}
+	if fixed := f.FixedIn(); fixed != "" {
+		props = append(props, cdx.Property{Name: "pkgaudit:fixed_in", Value: fixed})
+	}
+	if len(props) > 0 {
+		v.Properties = &props
 	}
 	return v
 }

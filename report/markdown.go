@@ -14,11 +14,23 @@ import (
 // with their reasons.
 func WriteMarkdown(w io.Writer, in *Input) error {
 	bw := bufio.NewWriter(w)
-	vulnerable, advisories, _, ignored := in.counts()
+	s := in.Summary()
+	vulnerable, advisories, ignored := s.Vulnerable, s.Advisories, s.Ignored
+	if !in.ShowIgnored {
+		ignored = 0
+	}
 	fmt.Fprintf(bw, "# pkgaudit report\n\n")
 	var facts []string
-	if in.Database != "" {
-		facts = append(facts, "Database: `"+strings.ReplaceAll(in.Database, "`", "'")+"`")
+	if len(in.Databases) > 0 {
+		var dbs []string
+		for _, d := range in.Databases {
+			dbs = append(dbs, "`"+strings.ReplaceAll(d.Path, "`", "'")+"`")
+		}
+		label := "Database: "
+		if len(dbs) > 1 {
+			label = "Databases: "
+		}
+		facts = append(facts, label+strings.Join(dbs, ", "))
 	}
 	if !in.Time.IsZero() {
 		facts = append(facts, "Audited: "+in.Time.UTC().Format("2006-01-02 15:04 UTC"))
@@ -39,17 +51,19 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		fmt.Fprintf(bw, "\n## Vulnerable packages\n\n| Package | Advisory | Summary | Affected | CVE |\n|---|---|---|---|---|\n")
 		for i := range in.Packages {
 			p := &in.Packages[i]
-			for _, f := range p.Findings {
+			fs := in.shown(p, true)
+			for j := range fs {
+				f := &fs[j]
 				if f.Ignored != nil {
 					continue
 				}
-				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Summary), mdCode(f.Affected), mdCell(strings.Join(f.CVEs, ", ")))
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Advisory.Topic), mdCode(f.AffectedText()), mdCell(strings.Join(f.CVEs(), ", ")))
 			}
 		}
 		first := true
 		for i := range in.Packages {
 			p := &in.Packages[i]
-			if len(p.Dependents) == 0 || !hasActive(p) {
+			if len(p.Dependents) == 0 || !p.Active() {
 				continue
 			}
 			if first {
@@ -63,7 +77,9 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		fmt.Fprintf(bw, "\n## Ignored findings\n\n| Package | Advisory | Reason | Until |\n|---|---|---|---|\n")
 		for i := range in.Packages {
 			p := &in.Packages[i]
-			for _, f := range p.Findings {
+			fs := in.shown(p, true)
+			for j := range fs {
+				f := &fs[j]
 				if f.Ignored == nil {
 					continue
 				}
@@ -79,15 +95,6 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		return fmt.Errorf("writing markdown: %w", err)
 	}
 	return nil
-}
-
-func hasActive(p *InputPackage) bool {
-	for _, f := range p.Findings {
-		if f.Ignored == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // mdEscape backslash-escapes the characters markdown would interpret.
@@ -134,12 +141,13 @@ func mdCode(s string) string {
 }
 
 // mdLink links the advisory ID to its first URL.
-func mdLink(f InputFinding) string {
-	if len(f.URLs) == 0 || !safeURL(f.URLs[0]) {
-		return mdCell(f.ID)
+func mdLink(f *Finding) string {
+	urls := f.URLs()
+	if len(urls) == 0 || !safeURL(urls[0]) {
+		return mdCell(f.ID())
 	}
-	u := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C").Replace(f.URLs[0])
-	return "[" + mdEscape(f.ID) + "](" + u + ")"
+	u := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C").Replace(urls[0])
+	return "[" + mdEscape(f.ID()) + "](" + u + ")"
 }
 
 func safeURL(u string) bool {

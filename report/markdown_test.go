@@ -1,6 +1,10 @@
 package report
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+)
 
 func TestMarkdownEscaping(t *testing.T) {
 	for in, want := range map[string]string{
@@ -18,7 +22,7 @@ func TestMarkdownEscaping(t *testing.T) {
 	if got := mdCode("a`b|c"); got != "``a`b\\|c``" {
 		t.Errorf("mdCode = %q", got)
 	}
-	if got := mdLink(InputFinding{ID: "x", URLs: []string{"javascript:alert(1)"}}); got != "x" {
+	if got := mdLink(&Finding{Advisory: &advisory.Advisory{ID: "x", Source: advisory.SourcePkgsrc, URL: "javascript:alert(1)"}}); got != "x" {
 		t.Errorf("unsafe URL linked: %q", got)
 	}
 }

@@ -8,97 +8,9 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
-
-// Input is what the SARIF, CycloneDX and markdown renderers take: one
-// audit's packages and their findings. (It stands apart from the text and
-// JSON reports' types so that these three formats can be built and tested
-// on their own; the audit command converts its results into it.)
-type Input struct {
-	// ToolVersion is pkgaudit's version.
-	ToolVersion string
-	// Database is the vulnerability database read (path or URL).
-	Database string
-	// Ecosystem is "freebsd" (VuXML) or "pkgsrc" (pkg-vulnerabilities).
-	Ecosystem string
-	// Time is when the audit ran.
-	Time time.Time
-	// Packages are the audited packages, vulnerable or not, in report
-	// order.
-	Packages []InputPackage
-}
-
-// InputPackage is one audited package.
-type InputPackage struct {
-	Name, Version string
-	// Origin is the ports origin or pkgsrc PKGPATH, when known.
-	Origin string
-	// Path is the package file it was read from, when any.
-	Path string
-	// Dependents are the installed packages depending on it (audit -r).
-	Dependents []string
-	// Findings are the advisories that affect it.
-	Findings []InputFinding
-}
-
-// FullName is "name-version" (or the name alone without a version).
-func (p *InputPackage) FullName() string {
-	if p.Version == "" {
-		return p.Name
-	}
-	return p.Name + "-" + p.Version
-}
-
-// InputFinding is one advisory affecting one package.
-type InputFinding struct {
-	// ID is the VuXML vid or the pkgsrc advisory URL.
-	ID string
-	// Summary is the VuXML topic or the pkgsrc vulnerability type.
-	Summary string
-	// Affected describes the vulnerable range or pattern
-	// ("curl<8.8.0", "<8.8.0").
-	Affected string
-	// URLs are references; the first is the advisory's own page.
-	URLs []string
-	// CVEs are the CVE names the advisory lists.
-	CVEs []string
-	// Ignored is set when an ignore rule matched the finding.
-	Ignored *InputIgnore
-}
-
-// InputIgnore says why a finding is ignored.
-type InputIgnore struct {
-	Reason string
-	// Until is when the ignore entry expires (zero: never).
-	Until time.Time
-	// Where is the entry's position ("pkgaudit.toml:12"), when known.
-	Where string
-}
-
-// counts returns vulnerable packages, distinct advisories, findings and
-// ignored findings.
-func (in *Input) counts() (vulnerable, advisories, findings, ignored int) {
-	seen := map[string]bool{}
-	for i := range in.Packages {
-		active := 0
-		for _, f := range in.Packages[i].Findings {
-			findings++
-			if f.Ignored != nil {
-				ignored++
-				continue
-			}
-			active++
-			if !seen[f.ID] {
-				seen[f.ID] = true
-				advisories++
-			}
-		}
-		if active > 0 {
-			vulnerable++
-		}
-	}
-	return
-}
 
 // SARIF 2.1.0 objects, as far as pkgaudit uses them.
 type (
@@ -191,17 +103,23 @@ func WriteSARIF(w io.Writer, in *Input) error {
 	if !in.Time.IsZero() {
 		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, EndTimeUTC: in.Time.UTC().Format(time.RFC3339)}}
 	}
-	if in.Database != "" {
-		run.Properties = map[string]any{"database": in.Database}
+	if len(in.Databases) > 0 {
+		var dbs []string
+		for _, d := range in.Databases {
+			dbs = append(dbs, d.Path)
+		}
+		run.Properties = map[string]any{"databases": dbs}
 	}
 	ruleIndex := map[string]int{}
 	for i := range in.Packages {
 		p := &in.Packages[i]
-		for _, f := range p.Findings {
-			idx, ok := ruleIndex[f.ID]
+		fs := in.shown(p, true)
+		for j := range fs {
+			f := &fs[j]
+			idx, ok := ruleIndex[f.ID()]
 			if !ok {
 				idx = len(run.Tool.Driver.Rules)
-				ruleIndex[f.ID] = idx
+				ruleIndex[f.ID()] = idx
 				run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(in, f))
 			}
 			run.Results = append(run.Results, sarifResultFor(in, p, f, idx))
@@ -217,40 +135,39 @@ func WriteSARIF(w io.Writer, in *Input) error {
 	return nil
 }
 
-func sarifRuleFor(in *Input, f InputFinding) sarifRule {
-	r := sarifRule{ID: f.ID}
-	if f.Summary != "" {
-		r.ShortDescription = &sarifMessage{Text: f.Summary}
+func sarifRuleFor(in *Input, f *Finding) sarifRule {
+	r := sarifRule{ID: f.ID()}
+	summary := f.Advisory.Topic
+	if summary != "" {
+		r.ShortDescription = &sarifMessage{Text: summary}
 	}
-	if len(f.URLs) > 0 {
-		r.HelpURI = f.URLs[0]
+	urls := f.URLs()
+	if len(urls) > 0 {
+		r.HelpURI = urls[0]
 	}
 	var text, md strings.Builder
-	text.WriteString(firstNonEmpty(f.Summary, f.ID))
-	md.WriteString("**" + mdEscape(firstNonEmpty(f.Summary, f.ID)) + "**")
-	if len(f.CVEs) > 0 {
-		text.WriteString("\nCVE: " + strings.Join(f.CVEs, ", "))
-		md.WriteString("\n\nCVE: " + strings.Join(f.CVEs, ", "))
+	text.WriteString(firstNonEmpty(summary, f.ID()))
+	md.WriteString("**" + mdEscape(firstNonEmpty(summary, f.ID())) + "**")
+	if cves := f.CVEs(); len(cves) > 0 {
+		text.WriteString("\nCVE: " + strings.Join(cves, ", "))
+		md.WriteString("\n\nCVE: " + strings.Join(cves, ", "))
 	}
-	for _, u := range f.URLs {
+	for _, u := range urls {
 		text.WriteString("\n" + u)
 		md.WriteString("\n- <" + u + ">")
 	}
 	r.Help = &sarifMessage{Text: text.String(), Markdown: md.String()}
-	tags := []string{"security", "vulnerability"}
-	if in.Ecosystem != "" {
-		tags = append(tags, in.Ecosystem)
-	}
-	tags = append(tags, f.CVEs...)
+	tags := []string{"security", "vulnerability", sourceEcosystem(f.Advisory.Source)}
+	tags = append(tags, f.CVEs()...)
 	r.Properties = map[string]any{"tags": tags}
 	return r
 }
 
-func sarifResultFor(in *Input, p *InputPackage, f InputFinding, idx int) sarifResult {
+func sarifResultFor(in *Input, p *Package, f *Finding, idx int) sarifResult {
 	full := p.FullName()
-	msg := full + " is vulnerable: " + firstNonEmpty(f.Summary, f.ID)
-	if f.Affected != "" {
-		msg += " (affected: " + f.Affected + ")"
+	msg := full + " is vulnerable: " + firstNonEmpty(f.Advisory.Topic, f.ID())
+	if aff := f.AffectedText(); aff != "" {
+		msg += " (affected: " + aff + ")"
 	}
 	loc := sarifLocation{LogicalLocations: []sarifLogical{{Name: full, FullyQualifiedName: purl(in.Ecosystem, p), Kind: "module"}}}
 	switch {
@@ -259,9 +176,9 @@ func sarifResultFor(in *Input, p *InputPackage, f InputFinding, idx int) sarifRe
 	case p.Origin != "":
 		loc.PhysicalLocation = &sarifPhysical{sarifArtifact{URI: p.Origin}}
 	}
-	sum := sha256.Sum256([]byte(p.Name + "\x00" + f.ID))
+	sum := sha256.Sum256([]byte(p.Name + "\x00" + f.ID()))
 	res := sarifResult{
-		RuleID:              f.ID,
+		RuleID:              f.ID(),
 		RuleIndex:           idx,
 		Kind:                "fail",
 		Level:               "error",
@@ -270,6 +187,12 @@ func sarifResultFor(in *Input, p *InputPackage, f InputFinding, idx int) sarifRe
 		PartialFingerprints: map[string]string{"pkgaudit/package-advisory/v1": hex.EncodeToString(sum[:16])},
 	}
 	props := map[string]any{"package": p.Name, "version": p.Version}
+	if fixed := f.FixedIn(); fixed != "" {
+		props["fixedIn"] = fixed
+	}
+	if f.FixAvailable != nil {
+		props["fixAvailable"] = *f.FixAvailable
+	}
 	if p.Origin != "" {
 		props["origin"] = p.Origin
 	}
@@ -298,11 +221,10 @@ func fileURI(path string) string {
 	return esc
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
+// sourceEcosystem names the world of an advisory's source.
+func sourceEcosystem(s advisory.Source) string {
+	if s == advisory.SourcePkgsrc {
+		return "pkgsrc"
 	}
-	return ""
+	return "freebsd"
 }

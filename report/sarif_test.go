@@ -11,38 +11,82 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of the SARIF, CycloneDX and markdown reports")
+var update = flag.Bool("update", false, "rewrite the golden files of the reports")
 
 var auditTime = time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)
+
+// Advisories shaped as the feed converters build them.
+var (
+	chromiumAdv = &advisory.Advisory{
+		ID: "5c777f88-40ff-4e1e-884b-ad63dfb9bb15", Source: advisory.SourceVuXML,
+		Topic: "chromium -- multiple security fixes",
+		URL:   "https://vuxml.FreeBSD.org/freebsd/5c777f88-40ff-4e1e-884b-ad63dfb9bb15.html",
+		Dates: advisory.Dates{Discovery: "2025-07-01", Entry: "2025-07-02"},
+		Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Names: []string{"chromium", "ungoogled-chromium"},
+			Ranges: []advisory.Range{{Bounds: []advisory.Bound{{Op: advisory.LT, Version: "138.0.7204.96"}}}}}},
+	}
+	sudoAdv = &advisory.Advisory{
+		ID: "24f4b495-56a1-11f0-9621-93abbef07693", Source: advisory.SourceVuXML,
+		Topic: "sudo -- privilege escalation vulnerability through host and chroot options",
+		URL:   "https://vuxml.FreeBSD.org/freebsd/24f4b495-56a1-11f0-9621-93abbef07693.html",
+		References: []advisory.Reference{{Kind: "cvename", Value: "CVE-2025-32462"}, {Kind: "cvename", Value: "CVE-2025-32463"},
+			{Kind: "url", Value: "https://www.sudo.ws/releases/stable/"}},
+		CVEs:  []string{"CVE-2025-32462", "CVE-2025-32463"},
+		Dates: advisory.Dates{Discovery: "2025-06-30", Entry: "2025-07-01"},
+		Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Names: []string{"sudo"},
+			Ranges: []advisory.Range{{Bounds: []advisory.Bound{{Op: advisory.LT, Version: "1.9.17p1"}}}}}},
+	}
+	kernelAdv = &advisory.Advisory{
+		ID: "0cf5b9a6-0000-11ef-0000-000000000000", Source: advisory.SourceVuXML,
+		Topic: "FreeBSD -- <script> & \"quotes\" *stars* [x](y)",
+		Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Kind: advisory.System, Names: []string{"FreeBSD-kernel"},
+			Ranges: []advisory.Range{{Bounds: []advisory.Bound{{Op: advisory.GE, Version: "14.1"}, {Op: advisory.LT, Version: "14.1_6"}}}}}},
+	}
+	opensslAdv1 = &advisory.Advisory{
+		ID: "http://www.openssl.org/news/secadv_20030219.txt", Source: advisory.SourcePkgsrc, Topic: "weak-encryption",
+		URL:     "http://www.openssl.org/news/secadv_20030219.txt",
+		Affects: []advisory.Affected{{Scheme: advisory.Pkgsrc, Pattern: "openssl<0.9.6gnb1"}},
+	}
+	opensslAdv2 = &advisory.Advisory{
+		ID: "http://www.openssl.org/news/secadv_20030317.txt", Source: advisory.SourcePkgsrc, Topic: "remote-key-theft",
+		URL:     "http://www.openssl.org/news/secadv_20030317.txt",
+		Affects: []advisory.Affected{{Scheme: advisory.Pkgsrc, Pattern: "openssl<0.9.6gnb2"}},
+	}
+	bareAdv = &advisory.Advisory{
+		ID: "http://example.org/a b", Source: advisory.SourcePkgsrc, Topic: "unknown", URL: "http://example.org/a b",
+		Affects: []advisory.Affected{{Scheme: advisory.Pkgsrc, Pattern: "bare-[0-9]*"}},
+	}
+)
+
+func boolp(b bool) *bool { return &b }
 
 // freebsdInput is an audit of installed FreeBSD packages against the real
 // 2025 VuXML entries for sudo and chromium, with one ignored finding.
 func freebsdInput() *Input {
 	return &Input{
 		ToolVersion: "0.1.0",
-		Database:    "/var/db/pkg/vuln.xml",
+		Databases:   []Database{{Path: "/var/db/pkg/vuln.xml", Format: "vuxml", SHA256: "00ff", Entries: 3, Modified: auditTime.Add(-time.Hour)}},
 		Ecosystem:   "freebsd",
 		Time:        auditTime,
-		Packages: []InputPackage{
-			{Name: "chromium", Version: "138.0.7204.49", Origin: "www/chromium", Findings: []InputFinding{
-				{ID: "5c777f88-40ff-4e1e-884b-ad63dfb9bb15", Summary: "chromium -- multiple security fixes", Affected: "chromium<138.0.7204.96",
-					URLs: []string{"https://vuxml.freebsd.org/freebsd/5c777f88-40ff-4e1e-884b-ad63dfb9bb15.html"}},
+		ShowIgnored: true,
+		Packages: []Package{
+			{Name: "chromium", Version: "138.0.7204.49", HasVersion: true, Origin: "www/chromium", Findings: []Finding{
+				{Advisory: chromiumAdv, FixAvailable: boolp(true)},
 			}},
-			{Name: "curl", Version: "8.7.1", Origin: "ftp/curl"},
-			{Name: "sudo", Version: "1.9.16p2", Origin: "security/sudo", Dependents: []string{"ansible", "py311-ansible-core"}, Findings: []InputFinding{
-				{ID: "24f4b495-56a1-11f0-9621-93abbef07693", Summary: "sudo -- privilege escalation vulnerability through host and chroot options", Affected: "sudo<1.9.17p1",
-					URLs: []string{"https://vuxml.freebsd.org/freebsd/24f4b495-56a1-11f0-9621-93abbef07693.html", "https://www.sudo.ws/releases/stable/"},
-					CVEs: []string{"CVE-2025-32462", "CVE-2025-32463"}},
+			{Name: "curl", Version: "8.7.1", HasVersion: true, Origin: "ftp/curl"},
+			{Name: "sudo", Version: "1.9.16p2", HasVersion: true, Origin: "security/sudo", Dependents: []string{"ansible", "py311-ansible-core"}, Findings: []Finding{
+				{Advisory: sudoAdv},
 			}},
-			{Name: "ungoogled-chromium", Version: "137.0", Origin: "www/ungoogled-chromium", Findings: []InputFinding{
-				{ID: "5c777f88-40ff-4e1e-884b-ad63dfb9bb15", Summary: "chromium -- multiple security fixes", Affected: "ungoogled-chromium<138.0.7204.96",
-					URLs:    []string{"https://vuxml.freebsd.org/freebsd/5c777f88-40ff-4e1e-884b-ad63dfb9bb15.html"},
-					Ignored: &InputIgnore{Reason: "kiosk build | no JIT, tracked in `OPS-12`", Until: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Where: "pkgaudit.toml:4"}},
+			{Name: "ungoogled-chromium", Version: "137.0", HasVersion: true, Origin: "www/ungoogled-chromium", Findings: []Finding{
+				{Advisory: chromiumAdv, Name: 1,
+					Ignored: &Ignore{Rule: "5c777f88-40ff-4e1e-884b-ad63dfb9bb15", Reason: "kiosk build | no JIT, tracked in `OPS-12`", Until: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Where: "pkgaudit.toml:4"}},
 			}},
-			{Name: "FreeBSD-kernel", Version: "14.1_5", Findings: []InputFinding{
-				{ID: "0cf5b9a6-0000-11ef-0000-000000000000", Summary: "FreeBSD -- <script> & \"quotes\" *stars* [x](y)", Affected: "FreeBSD-kernel<14.1_6"},
+			{Name: "FreeBSD-kernel", Version: "14.1_5", HasVersion: true, Base: true, Findings: []Finding{
+				{Advisory: kernelAdv},
 			}},
 		},
 	}
@@ -52,15 +96,15 @@ func freebsdInput() *Input {
 func pkgsrcInput() *Input {
 	return &Input{
 		ToolVersion: "0.1.0",
-		Database:    "/usr/pkg/pkgdb/pkg-vulnerabilities",
+		Databases:   []Database{{Path: "/usr/pkg/pkgdb/pkg-vulnerabilities", Format: "pkg-vulnerabilities", Entries: 3}},
 		Ecosystem:   "pkgsrc",
 		Time:        auditTime,
-		Packages: []InputPackage{
-			{Name: "openssl", Version: "0.9.6g", Origin: "security/openssl", Path: "/usr/pkgsrc/packages/All/openssl-0.9.6g.tgz", Findings: []InputFinding{
-				{ID: "http://www.openssl.org/news/secadv_20030219.txt", Summary: "weak-encryption", Affected: "openssl<0.9.6gnb1", URLs: []string{"http://www.openssl.org/news/secadv_20030219.txt"}},
-				{ID: "http://www.openssl.org/news/secadv_20030317.txt", Summary: "remote-key-theft", Affected: "openssl<0.9.6gnb2", URLs: []string{"http://www.openssl.org/news/secadv_20030317.txt"}},
+		Packages: []Package{
+			{Name: "openssl", Version: "0.9.6g", HasVersion: true, Origin: "security/openssl", Path: "/usr/pkgsrc/packages/All/openssl-0.9.6g.tgz", Findings: []Finding{
+				{Advisory: opensslAdv1, Range: -1},
+				{Advisory: opensslAdv2, Range: -1},
 			}},
-			{Name: "bare", Findings: []InputFinding{{ID: "http://example.org/a b", Summary: "unknown", Affected: "bare-[0-9]*"}}},
+			{Name: "bare", Findings: []Finding{{Advisory: bareAdv, Range: -1}}},
 		},
 	}
 }
@@ -76,6 +120,10 @@ var renderers = []struct {
 	{"sarif", "sarif", func(b *bytes.Buffer, in *Input) error { return WriteSARIF(b, in) }},
 	{"cyclonedx", "cdx.json", func(b *bytes.Buffer, in *Input) error { return WriteCycloneDX(b, in) }},
 	{"markdown", "md", func(b *bytes.Buffer, in *Input) error { return WriteMarkdown(b, in) }},
+	{"text", "txt", func(b *bytes.Buffer, in *Input) error { return WriteText(b, in) }},
+	{"json", "json", func(b *bytes.Buffer, in *Input) error { return WriteJSON(b, in) }},
+	{"pkg-json", "pkg.json", func(b *bytes.Buffer, in *Input) error { return WritePkgJSON(b, in, false) }},
+	{"pkg-json-compact", "pkg-compact.json", func(b *bytes.Buffer, in *Input) error { return WritePkgJSON(b, in, true) }},
 }
 
 var inputs = []struct {
@@ -213,12 +261,19 @@ func TestSARIFContent(t *testing.T) {
 
 func BenchmarkFormats(b *testing.B) {
 	// 2,000 packages, every tenth with two findings.
-	in := &Input{ToolVersion: "0.1.0", Ecosystem: "freebsd", Time: auditTime, Database: "vuln.xml"}
+	in := &Input{ToolVersion: "0.1.0", Ecosystem: "freebsd", Time: auditTime, Databases: []Database{{Path: "vuln.xml", Format: "vuxml"}}}
+	advs := make([]*advisory.Advisory, 26)
+	for i := range advs {
+		advs[i] = &advisory.Advisory{ID: "vid-" + string(rune('a'+i)), Source: advisory.SourceVuXML, Topic: "topic",
+			References: []advisory.Reference{{Kind: "cvename", Value: "CVE-2025-1"}}, CVEs: []string{"CVE-2025-1"},
+			Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Names: []string{"port"},
+				Ranges: []advisory.Range{{Bounds: []advisory.Bound{{Op: advisory.LT, Version: "1.1"}}}}}}}
+	}
 	for i := 0; i < 2000; i++ {
-		p := InputPackage{Name: "port" + strings.Repeat("x", i%7) + string(rune('a'+i%26)), Version: "1.0", Origin: "cat/port"}
+		p := Package{Name: "port" + strings.Repeat("x", i%7) + string(rune('a'+i%26)), Version: "1.0", HasVersion: true, Origin: "cat/port"}
 		if i%10 == 0 {
 			for j := 0; j < 2; j++ {
-				p.Findings = append(p.Findings, InputFinding{ID: "vid-" + string(rune('a'+(i+j)%26)), Summary: "topic", Affected: "<1.1", URLs: []string{"https://vuxml.freebsd.org/x.html"}, CVEs: []string{"CVE-2025-1"}})
+				p.Findings = append(p.Findings, Finding{Advisory: advs[(i+j)%26]})
 			}
 		}
 		in.Packages = append(in.Packages, p)

@@ -1,0 +1,257 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// WritePkgJSON writes in in the schema of pkg audit -Rjson (compact: of
+// -Rjson-compact), emitted byte for byte as libucl's UCL_EMIT_JSON and
+// UCL_EMIT_JSON_COMPACT do:
+//
+//	{
+//	    "pkg_count": 1,
+//	    "packages": {
+//	        "NAME": {
+//	            "version": "VERSION",
+//	            "issue_count": 1,
+//	            "issues": [
+//	                {
+//	                    "Affected versions": [
+//	                        "< 1.2"
+//	                    ],
+//	                    "description": "TOPIC",
+//	                    "cve": [
+//	                        "CVE-..."
+//	                    ],
+//	                    "url": "https://vuxml.FreeBSD.org/freebsd/VID.html"
+//	                }
+//	            ],
+//	            "reverse dependencies": [
+//
+//	            ]
+//	        }
+//	    }
+//	}
+//
+// "packages" is left out when nothing is vulnerable, "version" for a
+// versionless query, "description" when the advisory has no topic, "cve"
+// when it has no CVE name and "url" when it has no vid. "Affected versions"
+// lists every range of the matching block, always. With Quiet each package
+// has its first issue only (issue_count 1), as pkg's matcher stops there.
+// Packages are keyed by name: the caller keeps one package per name, as
+// pkg does. Ignored findings are never listed (pkg has no such notion).
+func WritePkgJSON(w io.Writer, in *Input, compact bool) error {
+	top := &uclObject{}
+	var pkgs *uclObject
+	count := 0
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		var issues uclArray
+		for j := range p.Findings {
+			f := &p.Findings[j]
+			if f.Ignored != nil {
+				continue
+			}
+			issues = append(issues, pkgJSONIssue(f))
+			if in.Quiet {
+				break
+			}
+		}
+		if len(issues) == 0 {
+			continue
+		}
+		count++
+		obj := &uclObject{}
+		if p.HasVersion {
+			obj.add("version", uclString(p.Version))
+		}
+		obj.add("issue_count", uclInt(len(issues)))
+		obj.add("issues", issues)
+		deps := uclArray{}
+		for _, d := range p.Dependents {
+			deps = append(deps, uclString(d))
+		}
+		obj.add("reverse dependencies", deps)
+		if pkgs == nil {
+			pkgs = &uclObject{}
+		}
+		pkgs.add(p.Name, obj)
+	}
+	top.add("pkg_count", uclInt(count))
+	if pkgs != nil {
+		top.add("packages", pkgs)
+	}
+	bw := bufio.NewWriter(w)
+	e := uclEmitter{w: bw, compact: compact}
+	e.elt(top, true, "", false)
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+func pkgJSONIssue(f *Finding) *uclObject {
+	o := &uclObject{}
+	versions := uclArray{}
+	for _, v := range affectedVersions(f.Block()) {
+		versions = append(versions, uclString(v))
+	}
+	o.add("Affected versions", versions)
+	if f.Advisory.Topic != "" {
+		o.add("description", uclString(f.Advisory.Topic))
+	}
+	if cves := textCVEs(f.Advisory); len(cves) > 0 {
+		arr := make(uclArray, len(cves))
+		for i, c := range cves {
+			arr[i] = uclString(c)
+		}
+		o.add("cve", arr)
+	}
+	if u := f.URL(); u != "" {
+		o.add("url", uclString(u))
+	}
+	return o
+}
+
+// A small model of the libucl objects pkg builds, and its JSON emitters.
+type (
+	uclValue  any // uclString, uclInt, uclArray or *uclObject
+	uclString string
+	uclInt    int64
+	uclArray  []uclValue
+	uclObject struct {
+		keys []string
+		vals []uclValue
+	}
+)
+
+// add appends a key; keys keep their insertion order, as libucl's hash
+// iterates them.
+func (o *uclObject) add(key string, v uclValue) {
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, v)
+}
+
+// uclEmitter reproduces ucl_emitter.c for UCL_EMIT_JSON (4-space indent,
+// ",\n" between elements, an empty array or object as "[\n\n<indent>]")
+// and UCL_EMIT_JSON_COMPACT.
+type uclEmitter struct {
+	w       *bufio.Writer
+	compact bool
+	indent  int
+}
+
+func (e *uclEmitter) tabs() {
+	if !e.compact && e.indent > 0 {
+		e.w.WriteString(strings.Repeat(" ", 4*e.indent))
+	}
+}
+
+// elt is ucl_emitter_common_elt: separator, indent, key, value.
+func (e *uclEmitter) elt(v uclValue, first bool, key string, printKey bool) {
+	if !first {
+		if e.compact {
+			e.w.WriteByte(',')
+		} else {
+			e.w.WriteString(",\n")
+		}
+	}
+	e.tabs()
+	if printKey {
+		e.key(key)
+	}
+	switch v := v.(type) {
+	case uclString:
+		uclWriteString(e.w, string(v))
+	case uclInt:
+		e.w.WriteString(strconv.FormatInt(int64(v), 10))
+	case uclArray:
+		e.open('[')
+		for i, x := range v {
+			e.elt(x, i == 0, "", false)
+		}
+		e.close(']')
+	case *uclObject:
+		e.open('{')
+		for i, k := range v.keys {
+			e.elt(v.vals[i], i == 0, k, true)
+		}
+		e.close('}')
+	}
+}
+
+// key prints a key as ucl_emitter_print_key does; an empty key is written
+// as null.
+func (e *uclEmitter) key(k string) {
+	if k == "" {
+		e.w.WriteString("null")
+	} else {
+		uclWriteString(e.w, k)
+	}
+	if e.compact {
+		e.w.WriteByte(':')
+	} else {
+		e.w.WriteString(": ")
+	}
+}
+
+func (e *uclEmitter) open(c byte) {
+	e.w.WriteByte(c)
+	if !e.compact {
+		e.w.WriteByte('\n')
+	}
+	e.indent++
+}
+
+func (e *uclEmitter) close(c byte) {
+	e.indent--
+	if !e.compact {
+		e.w.WriteByte('\n')
+		e.tabs()
+	}
+	e.w.WriteByte(c)
+}
+
+// uclWriteString quotes s as ucl_elt_string_write_json does, byte by byte:
+// \n \r \b \t \f \\ \" escaped, vertical tab as \u000B, every other control
+// byte (and DEL) replaced by \uFFFD, bytes >= 0x80 copied as they are.
+func uclWriteString(w *bufio.Writer, s string) {
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var esc string
+		switch {
+		case c == '\n':
+			esc = `\n`
+		case c == '\r':
+			esc = `\r`
+		case c == '\b':
+			esc = `\b`
+		case c == '\t':
+			esc = `\t`
+		case c == '\f':
+			esc = `\f`
+		case c == '\v':
+			esc = `\u000B`
+		case c == '\\':
+			esc = `\\`
+		case c == '"':
+			esc = `\"`
+		case c < 0x20 || c == 0x7f:
+			esc = `\uFFFD`
+		default:
+			continue
+		}
+		w.WriteString(s[start:i])
+		w.WriteString(esc)
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
+}

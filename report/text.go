@@ -1,0 +1,168 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+)
+
+// WriteText writes in as FreeBSD pkg audit prints it, byte for byte for the
+// same findings:
+//
+//	NAME-VERSION is vulnerable:
+//	  TOPIC
+//	  CVE: CVE-...
+//	  WWW: https://vuxml.FreeBSD.org/freebsd/VID.html
+//
+//	N problem(s) in M package(s) found.
+//
+// A versionless query ("NAME is vulnerable:") lists "  Affected versions:"
+// and the block's ranges before each topic; with Recursive each package is
+// followed by "  Packages that depend on NAME: a, b" and a blank line; with
+// Quiet only the vulnerable packages' names are printed. Every finding is
+// printed, pkg's duplicates included, in the order of in.Packages and of
+// their findings. A pkgsrc advisory is printed as a block of the same
+// shape: its classification as the topic, its CVE names, its URL as WWW
+// (and its pattern under "Affected versions:").
+//
+// With ShowIgnored the ignored findings follow the summary line in a
+// section of their own, one per package and advisory, with the reason.
+func WriteText(w io.Writer, in *Input) error {
+	bw := bufio.NewWriter(w)
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		if !p.Active() {
+			continue
+		}
+		if in.Quiet {
+			bw.WriteString(p.FullName() + "\n")
+			continue
+		}
+		bw.WriteString(p.FullName() + " is vulnerable:\n")
+		for j := range p.Findings {
+			if f := &p.Findings[j]; f.Ignored == nil {
+				writeIssue(bw, p, f)
+			}
+		}
+		if in.Recursive {
+			bw.WriteString("  Packages that depend on " + p.Name + ": " + strings.Join(p.Dependents, ", ") + "\n\n")
+		}
+	}
+	s := in.Summary()
+	if !in.Quiet {
+		fmt.Fprintf(bw, "%d problem(s) in %d package(s) found.\n", s.Problems, s.Vulnerable)
+	}
+	if in.ShowIgnored && s.Ignored > 0 {
+		writeIgnoredText(bw, in, s)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+// writeIssue prints one issue block as pkg's print_issue does.
+func writeIssue(w *bufio.Writer, p *Package, f *Finding) {
+	a := f.Advisory
+	b := f.Block()
+	if !p.HasVersion {
+		w.WriteString("  Affected versions:\n")
+		for _, v := range affectedVersions(b) {
+			w.WriteString("  " + v + "\n")
+		}
+	}
+	// pkg prints a missing <topic> with printf's "(null)".
+	w.WriteString("  " + firstNonEmpty(a.Topic, "(null)") + "\n")
+	for _, c := range textCVEs(a) {
+		w.WriteString("  CVE: " + c + "\n")
+	}
+	if u := f.URL(); u != "" {
+		w.WriteString("  WWW: " + u + "\n\n")
+	}
+}
+
+// affectedVersions are the strings pkg lists under "Affected versions:"
+// (and in the raw output's "Affected versions" array): every range of the
+// matching block ("OP1 V1 : OP2 V2", "OP V", " (null)"), or the pkgsrc
+// pattern.
+func affectedVersions(b *advisory.Affected) []string {
+	if b == nil {
+		return nil
+	}
+	if b.Scheme == advisory.Pkgsrc {
+		return []string{b.Pattern}
+	}
+	out := make([]string, len(b.Ranges))
+	for i, r := range b.Ranges {
+		out[i] = r.String()
+	}
+	return out
+}
+
+// textCVEs are the CVE names pkg prints: those of the <cvename>
+// references (when the advisory keeps its references), else the CVE list.
+func textCVEs(a *advisory.Advisory) []string {
+	if a.Source != advisory.SourceVuXML || len(a.References) == 0 {
+		return a.CVEs
+	}
+	var out []string
+	for _, r := range a.References {
+		if r.Kind == "cvename" {
+			out = append(out, r.Value)
+		}
+	}
+	return out
+}
+
+// writeIgnoredText lists the ignored findings after the summary:
+//
+//	Ignored: 1 problem(s) in 1 package(s):
+//	curl-8.4.0: VID curl -- topic
+//	  Reason: REASON (until 2026-12-31; pkgaudit.toml:4)
+func writeIgnoredText(w *bufio.Writer, in *Input, s Summary) {
+	fmt.Fprintf(w, "\nIgnored: %d problem(s) in %d package(s):\n", s.Ignored, s.IgnoredPackages)
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		seen := map[string]bool{}
+		for j := range p.Findings {
+			f := &p.Findings[j]
+			if f.Ignored == nil || seen[f.ID()] {
+				continue
+			}
+			seen[f.ID()] = true
+			line := p.FullName() + ": " + f.ID()
+			if f.Advisory.Topic != "" {
+				line += " " + f.Advisory.Topic
+			}
+			w.WriteString(line + "\n")
+			w.WriteString("  Reason: " + oneLine(f.Ignored.Reason) + ignoreNote(f.Ignored) + "\n")
+		}
+	}
+}
+
+// ignoreNote is " (until DATE; WHERE; RULE)" with the parts that are known.
+func ignoreNote(ig *Ignore) string {
+	var parts []string
+	if !ig.Until.IsZero() {
+		parts = append(parts, "until "+ig.Until.UTC().Format(time.DateOnly))
+	}
+	if ig.Where != "" {
+		parts = append(parts, ig.Where)
+	}
+	if ig.Where == "" && ig.Rule != "" {
+		parts = append(parts, ig.Rule)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// oneLine folds line breaks so that a reason stays on its line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
