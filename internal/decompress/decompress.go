@@ -1,6 +1,6 @@
 // Package decompress undoes the compression of a database file, detected
-// from its content rather than its name: gzip (stacked layers too), bzip2
-// and xz, up to a size limit. Plain input is returned as it is.
+// from its content rather than its name: gzip, bzip2, xz and zstd, stacked
+// layers too, up to a size limit. Plain input is returned as it is.
 package decompress
 
 import (
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 )
 
@@ -39,7 +40,13 @@ const (
 	Gzip  Format = "gzip"
 	Bzip2 Format = "bzip2"
 	XZ    Format = "xz"
+	Zstd  Format = "zstd"
 )
+
+// maxZstdWindow caps the window a zstd frame may ask the decoder to
+// allocate, whatever its header claims (zstd -19 uses 8 MiB, --long=27
+// 128 MiB).
+const maxZstdWindow = 128 << 20
 
 // Sniff tells the compression format of data from its magic bytes.
 func Sniff(data []byte) Format {
@@ -50,6 +57,10 @@ func Sniff(data []byte) Format {
 		return Bzip2
 	case len(data) >= 6 && string(data[:6]) == "\xfd7zXZ\x00":
 		return XZ
+	case len(data) >= 4 && string(data[:4]) == "\x28\xb5\x2f\xfd":
+		return Zstd
+	case len(data) >= 4 && data[0]&0xf0 == 0x50 && string(data[1:4]) == "\x2a\x4d\x18":
+		return Zstd // a skippable frame first
 	}
 	return Plain
 }
@@ -57,20 +68,28 @@ func Sniff(data []byte) Format {
 // Bytes decompresses data, layer after layer, until it is plain. limit
 // caps the size of every layer's output (<= 0: DefaultLimit).
 func Bytes(data []byte, limit int64) ([]byte, error) {
+	out, _, err := Unpack(data, limit)
+	return out, err
+}
+
+// Unpack is Bytes that also tells which layers it undid, outermost first
+// (none for plain input).
+func Unpack(data []byte, limit int64) (_ []byte, layers []Format, _ error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	if len(data) == 0 {
-		return nil, ErrEmpty
+		return nil, nil, ErrEmpty
 	}
 	for layer := 0; ; layer++ {
 		f := Sniff(data)
 		if f == Plain {
-			return data, nil
+			return data, layers, nil
 		}
 		if layer == maxLayers {
-			return nil, fmt.Errorf("more than %d compression layers", maxLayers)
+			return nil, layers, fmt.Errorf("more than %d compression layers", maxLayers)
 		}
+		layers = append(layers, f)
 		var r io.Reader
 		var err error
 		switch f {
@@ -80,22 +99,39 @@ func Bytes(data []byte, limit int64) ([]byte, error) {
 			r = bzip2.NewReader(bytes.NewReader(data))
 		case XZ:
 			r, err = xz.NewReader(bytes.NewReader(data))
+		case Zstd:
+			var zr *zstd.Decoder
+			zr, err = zstd.NewReader(bytes.NewReader(data),
+				zstd.WithDecoderConcurrency(1),
+				zstd.WithDecoderLowmem(true),
+				zstd.WithDecoderMaxWindow(uint64(max(zstd.MinWindowSize, min(limit, maxZstdWindow)))),
+				zstd.WithDecoderMaxMemory(uint64(limit)+1))
+			if err == nil {
+				defer zr.Close()
+				r = zr
+			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
+			return nil, layers, fmt.Errorf("%s: %w", f, err)
 		}
 		out, err := io.ReadAll(io.LimitReader(r, limit+1))
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) && f == Gzip {
-				return nil, errors.New("truncated gzip input")
+				return nil, layers, errors.New("truncated gzip input")
 			}
-			return nil, fmt.Errorf("%s: %w", f, err)
+			if f == Zstd && errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+				return nil, layers, ErrTooLarge
+			}
+			if f == Zstd && errors.Is(err, zstd.ErrWindowSizeExceeded) {
+				return nil, layers, fmt.Errorf("%w (zstd window over %d bytes)", ErrTooLarge, min(limit, maxZstdWindow))
+			}
+			return nil, layers, fmt.Errorf("%s: %w", f, err)
 		}
 		if int64(len(out)) > limit {
-			return nil, ErrTooLarge
+			return nil, layers, ErrTooLarge
 		}
 		if len(out) == 0 {
-			return nil, ErrEmpty
+			return nil, layers, ErrEmpty
 		}
 		data = out
 	}
