@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // ErrNoHostBase is returned by HostBase on systems other than FreeBSD:
@@ -42,7 +44,9 @@ func Base(userland, kernel string) ([]Package, error) {
 		if strings.ContainsAny(v, " \t\n/|") {
 			return nil, fmt.Errorf("bad %s version %q: expected a freebsd-version string like 14.1-RELEASE-p5", part.flag, part.version)
 		}
-		pkgs = append(pkgs, pkgFromFullName(BaseName(part.prefix, v)))
+		p := pkgFromFullName(BaseName(part.prefix, v))
+		p.Base, p.Scheme = true, advisory.FreeBSD
+		pkgs = append(pkgs, p)
 	}
 	if len(pkgs) == 0 {
 		return nil, errors.New("no base system version given")

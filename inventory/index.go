@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // MaxIndexLine caps the length of one ports INDEX line.
@@ -56,6 +58,7 @@ func FromIndex(r io.Reader, file string) ([]Package, error) {
 		}
 		path, _, _ := strings.Cut(rest, "|")
 		p.Origin = portOrigin(path)
+		p.Scheme = advisory.FreeBSD
 		pkgs = append(pkgs, p)
 	}
 	if err := sc.Err(); err != nil {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 const indexSample = `openssl-3.0.13_1,1|/usr/ports/security/openssl|/usr/local|TLSv1.3 capable SSL and crypto library|/usr/ports/security/openssl/pkg-descr|brnrd@FreeBSD.org|security devel|perl5-5.36.3_1|||https://www.openssl.org/|||
@@ -19,9 +21,9 @@ func TestFromIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Package{
-		{Name: "openssl", Version: "3.0.13_1,1", Origin: "security/openssl"},
-		{Name: "py311-requests", Version: "2.31.0", Origin: "www/py-requests"},
-		{Name: "zsh", Version: "5.9_4", Origin: "shells/zsh"},
+		{Name: "openssl", Version: "3.0.13_1,1", Origin: "security/openssl", Scheme: advisory.FreeBSD},
+		{Name: "py311-requests", Version: "2.31.0", Origin: "www/py-requests", Scheme: advisory.FreeBSD},
+		{Name: "zsh", Version: "5.9_4", Origin: "shells/zsh", Scheme: advisory.FreeBSD},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -52,7 +54,7 @@ func TestFromList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Package{{Name: "curl", Version: "8.7.1"}, {Name: "p5-libwww", Version: "6.77"}, {Name: "bare"}, {Name: "test"}}
+	want := []Package{{Name: "curl", Version: "8.7.1"}, {Name: "p5-libwww", Version: "6.77"}, {Name: "bare", Versionless: true}, {Name: "test"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -83,6 +85,9 @@ func TestBase(t *testing.T) {
 		var got []string
 		for _, p := range pkgs {
 			got = append(got, p.Name+"|"+p.Version)
+			if !p.Base || p.Scheme != advisory.FreeBSD || p.Versionless {
+				t.Errorf("Base(%q, %q): %+v is not a versioned FreeBSD base package", tc.user, tc.kernel, p)
+			}
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Base(%q, %q) = %q, want %q", tc.user, tc.kernel, got, tc.want)

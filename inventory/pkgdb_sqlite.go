@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // SQLiteSupported reports whether FromPkgDB can read local.sqlite on this
@@ -95,7 +97,7 @@ func readLocalSQLiteDSN(dsn string) (pkgs []Package, err error) {
 			rows.Close()
 			return nil, fmt.Errorf("listing packages: %w", err)
 		}
-		pkgs = append(pkgs, Package{Name: name.String, Version: version.String, Origin: origin.String})
+		pkgs = append(pkgs, Package{Name: name.String, Version: version.String, Origin: origin.String, Scheme: advisory.FreeBSD})
 	}
 	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)
@@ -120,7 +122,7 @@ func readLocalSQLiteDSN(dsn string) (pkgs []Package, err error) {
 				rows.Close()
 				return nil, fmt.Errorf("reading reverse dependencies of %s: %w", pkgs[i].Name, err)
 			}
-			pkgs[i].RequiredBy = append(pkgs[i].RequiredBy, Package{Name: name.String, Version: version.String}.String())
+			pkgs[i].RequiredBy = append(pkgs[i].RequiredBy, name.String+"-"+version.String)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err

@@ -11,71 +11,28 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/internal/pkgdbtest"
 )
 
 // fixturePkg is one package as pkg register records it.
-type fixturePkg struct {
-	origin, name, version string
-	deps                  []string // names of the packages it depends on
-}
+type fixturePkg = pkgdbtest.Pkg
 
-// buildPkgDB creates dir/local.sqlite with pkg's schema and inserts pkgs the
-// way pkg register does (packages row, then one deps row per dependency,
-// carrying the dependency's origin, name and version).
 func buildPkgDB(t testing.TB, dir string, pkgs []fixturePkg) string {
 	t.Helper()
-	path := filepath.Join(dir, PkgDBFile)
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec("PRAGMA journal_mode = WAL")
-	exec("PRAGMA synchronous = NORMAL")
-	for _, s := range pkgSchema {
-		exec(s)
-	}
-	exec("INSERT INTO pkg_lock VALUES(0,0,0)")
-	exec("PRAGMA user_version = 42")
-	byName := map[string]fixturePkg{}
-	for _, p := range pkgs {
-		byName[p.name] = p
-	}
-	ids := map[string]int64{}
-	for i, p := range pkgs {
-		res, err := db.Exec(`INSERT INTO packages (origin, name, version, comment, desc, message, arch, maintainer, www, prefix, flatsize, automatic, licenselogic, time, manifestdigest, pkg_format_version, dep_formula, vital)
-			VALUES (?1, ?2, ?3, 'comment', 'desc', NULL, 'FreeBSD:14:amd64', 'ports@FreeBSD.org', 'https://example.org/', '/usr/local', ?4, 0, 1, 1700000000, '1$abc', 2, NULL, 0)`,
-			p.origin, p.name, p.version, 1000*(i+1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[p.name], _ = res.LastInsertId()
-	}
-	for _, p := range pkgs {
-		for _, d := range p.deps {
-			dp := byName[d]
-			exec(`INSERT INTO deps (origin, name, version, package_id) VALUES (?1, ?2, ?3, ?4)`, dp.origin, dp.name, dp.version, ids[p.name])
-		}
-	}
-	return path
+	return pkgdbtest.Build(t, dir, pkgs)
 }
 
 var fixtureSet = []fixturePkg{
 	// Inserted out of name order: FromPkgDB must sort by name as pkg does.
-	{"security/openssl", "openssl", "3.0.13_1,1", nil},
-	{"ftp/curl", "curl", "8.7.1", []string{"openssl", "libnghttp2"}},
-	{"www/libnghttp2", "libnghttp2", "1.61.0", nil},
-	{"devel/git", "git", "2.44.0_1", []string{"curl", "openssl", "perl5"}},
-	{"lang/perl5.36", "perl5", "5.36.3_1", nil},
-	{"ports-mgmt/pkg", "pkg", "1.21.2", nil},
-	{"www/py-requests@py311", "py311-requests", "2.31.0", []string{"curl"}},
+	{Origin: "security/openssl", Name: "openssl", Version: "3.0.13_1,1"},
+	{Origin: "ftp/curl", Name: "curl", Version: "8.7.1", Deps: []string{"openssl", "libnghttp2"}},
+	{Origin: "www/libnghttp2", Name: "libnghttp2", Version: "1.61.0"},
+	{Origin: "devel/git", Name: "git", Version: "2.44.0_1", Deps: []string{"curl", "openssl", "perl5"}},
+	{Origin: "lang/perl5.36", Name: "perl5", Version: "5.36.3_1"},
+	{Origin: "ports-mgmt/pkg", Name: "pkg", Version: "1.21.2"},
+	{Origin: "www/py-requests@py311", Name: "py311-requests", Version: "2.31.0", Deps: []string{"curl"}},
 }
 
 func TestFromPkgDB(t *testing.T) {
@@ -88,13 +45,13 @@ func TestFromPkgDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Package{
-		{Name: "curl", Version: "8.7.1", Origin: "ftp/curl", RequiredBy: []string{"git-2.44.0_1", "py311-requests-2.31.0"}},
-		{Name: "git", Version: "2.44.0_1", Origin: "devel/git"},
-		{Name: "libnghttp2", Version: "1.61.0", Origin: "www/libnghttp2", RequiredBy: []string{"curl-8.7.1"}},
-		{Name: "openssl", Version: "3.0.13_1,1", Origin: "security/openssl", RequiredBy: []string{"curl-8.7.1", "git-2.44.0_1"}},
-		{Name: "perl5", Version: "5.36.3_1", Origin: "lang/perl5.36", RequiredBy: []string{"git-2.44.0_1"}},
-		{Name: "pkg", Version: "1.21.2", Origin: "ports-mgmt/pkg"},
-		{Name: "py311-requests", Version: "2.31.0", Origin: "www/py-requests@py311"},
+		{Name: "curl", Version: "8.7.1", Origin: "ftp/curl", RequiredBy: []string{"git-2.44.0_1", "py311-requests-2.31.0"}, Scheme: advisory.FreeBSD},
+		{Name: "git", Version: "2.44.0_1", Origin: "devel/git", Scheme: advisory.FreeBSD},
+		{Name: "libnghttp2", Version: "1.61.0", Origin: "www/libnghttp2", RequiredBy: []string{"curl-8.7.1"}, Scheme: advisory.FreeBSD},
+		{Name: "openssl", Version: "3.0.13_1,1", Origin: "security/openssl", RequiredBy: []string{"curl-8.7.1", "git-2.44.0_1"}, Scheme: advisory.FreeBSD},
+		{Name: "perl5", Version: "5.36.3_1", Origin: "lang/perl5.36", RequiredBy: []string{"git-2.44.0_1"}, Scheme: advisory.FreeBSD},
+		{Name: "pkg", Version: "1.21.2", Origin: "ports-mgmt/pkg", Scheme: advisory.FreeBSD},
+		{Name: "py311-requests", Version: "2.31.0", Origin: "www/py-requests@py311", Scheme: advisory.FreeBSD},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("FromPkgDB:\n got %+v\nwant %+v", got, want)
@@ -228,9 +185,9 @@ func BenchmarkFromPkgDB(b *testing.B) {
 	// large desktop installation.
 	var pkgs []fixturePkg
 	for i := 0; i < 2000; i++ {
-		p := fixturePkg{origin: "cat/port" + itoa(i), name: "port" + itoa(i), version: "1.0." + itoa(i)}
+		p := fixturePkg{Origin: "cat/port" + itoa(i), Name: "port" + itoa(i), Version: "1.0." + itoa(i)}
 		for j := 1; j <= 5 && i-j*7 >= 0; j++ {
-			p.deps = append(p.deps, "port"+itoa(i-j*7))
+			p.Deps = append(p.Deps, "port"+itoa(i-j*7))
 		}
 		pkgs = append(pkgs, p)
 	}

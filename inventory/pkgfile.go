@@ -17,6 +17,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // Limits on reading package files: only metadata members at the start of
@@ -109,7 +111,7 @@ func FromPackageDirNames(dir string) ([]Package, error) {
 			return nil
 		}
 		p := pkgFromFullName(stem)
-		p.Path = path
+		p.Path, p.Scheme = path, advisory.FreeBSD
 		pkgs = append(pkgs, p)
 		return nil
 	})
@@ -194,6 +196,7 @@ func readPackage(r io.Reader, depth int) (Package, error) {
 			if err != nil {
 				return Package{}, fmt.Errorf("%s: %w", name, err)
 			}
+			m.Scheme = advisory.FreeBSD
 			return m, nil
 		case "+CONTENTS":
 			data, err := io.ReadAll(tr)
@@ -206,7 +209,7 @@ func readPackage(r io.Reader, depth int) (Package, error) {
 			}
 			origin := p.Origin
 			p = pkgFromFullName(full)
-			p.Origin = origin
+			p.Origin, p.Scheme = origin, advisory.Pkgsrc
 			havePkgsrc = true
 		case "+BUILD_INFO":
 			data, err := io.ReadAll(tr)

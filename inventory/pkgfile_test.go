@@ -15,6 +15,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 var genSeeds = flag.Bool("genseeds", false, "rewrite the fuzz seed corpus of FuzzReadPackage")
@@ -101,8 +103,8 @@ func packageCases(t testing.TB) []struct {
 	want Package
 	err  string
 } {
-	freebsd := Package{Name: "curl", Version: "8.7.1", Origin: "ftp/curl"}
-	pkgsrc := Package{Name: "openssl", Version: "3.0.13nb1", Origin: "security/openssl"}
+	freebsd := Package{Name: "curl", Version: "8.7.1", Origin: "ftp/curl", Scheme: advisory.FreeBSD}
+	pkgsrc := Package{Name: "openssl", Version: "3.0.13nb1", Origin: "security/openssl", Scheme: advisory.Pkgsrc}
 	fbsdTar := tarOf(t, member{"+COMPACT_MANIFEST", compactManifest}, member{"+MANIFEST", compactManifest}, member{"/usr/local/bin/curl", "ELF"})
 	srcTar := tarOf(t, member{"+CONTENTS", pkgsrcContents}, member{"+COMMENT", "SSL toolkit\n"}, member{"+DESC", "OpenSSL\n"}, member{"+BUILD_INFO", pkgsrcBuildInfo}, member{"bin/openssl", "ELF"})
 	inner := compress(t, "gzip", srcTar)
@@ -118,7 +120,7 @@ func packageCases(t testing.TB) []struct {
 		{"curl-8.7.1.pkg plain", fbsdTar, freebsd, ""},
 		{"curl-8.7.1.pkg ucl", compress(t, "zstd", tarOf(t, member{"+COMPACT_MANIFEST", uclManifest})), freebsd, ""},
 		{"openssl.tgz", inner, pkgsrc, ""},
-		{"openssl.tgz no build info", compress(t, "gzip", tarOf(t, member{"+CONTENTS", pkgsrcContents}, member{"bin/x", ""})), Package{Name: "openssl", Version: "3.0.13nb1"}, ""},
+		{"openssl.tgz no build info", compress(t, "gzip", tarOf(t, member{"+CONTENTS", pkgsrcContents}, member{"bin/x", ""})), Package{Name: "openssl", Version: "3.0.13nb1", Scheme: advisory.Pkgsrc}, ""},
 		{"openssl.tgz signed", tarOf(t, member{"+PKG_HASH", pkgHash}, member{"+PKG_GPG_SIGNATURE", "-----BEGIN PGP SIGNATURE-----\n"}, member{"openssl-3.0.13nb1.tgz", string(inner)}), pkgsrc, ""},
 		{"no metadata", compress(t, "gzip", tarOf(t, member{"bin/x", "x"})), Package{}, "no package metadata"},
 		{"empty", nil, Package{}, "no package metadata"},

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 // maxMetaFile caps how much of a +REQUIRED_BY or +BUILD_INFO file is read.
@@ -43,7 +45,7 @@ func FromPkgsrcDB(dir string) ([]Package, error) {
 			continue
 		}
 		p := pkgFromFullName(name)
-		p.Path = filepath.Join(dir, name)
+		p.Path, p.Scheme = filepath.Join(dir, name), advisory.Pkgsrc
 		if p.RequiredBy, err = readRequiredBy(filepath.Join(p.Path, "+REQUIRED_BY")); err != nil {
 			return nil, err
 		}

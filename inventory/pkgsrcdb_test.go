@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
 func TestFromPkgsrcDB(t *testing.T) {
@@ -39,9 +41,9 @@ func TestFromPkgsrcDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Package{
-		{Name: "curl", Version: "8.7.1", Origin: "www/curl", Path: filepath.Join(dir, "curl-8.7.1")},
-		{Name: "openssl", Version: "3.0.13nb1", Origin: "security/openssl", RequiredBy: []string{"curl-8.7.1", "wget-1.21.4nb2"}, Path: filepath.Join(dir, "openssl-3.0.13nb1")},
-		{Name: "wget", Version: "1.21.4nb2", Path: filepath.Join(dir, "wget-1.21.4nb2")},
+		{Name: "curl", Version: "8.7.1", Origin: "www/curl", Path: filepath.Join(dir, "curl-8.7.1"), Scheme: advisory.Pkgsrc},
+		{Name: "openssl", Version: "3.0.13nb1", Origin: "security/openssl", RequiredBy: []string{"curl-8.7.1", "wget-1.21.4nb2"}, Path: filepath.Join(dir, "openssl-3.0.13nb1"), Scheme: advisory.Pkgsrc},
+		{Name: "wget", Version: "1.21.4nb2", Path: filepath.Join(dir, "wget-1.21.4nb2"), Scheme: advisory.Pkgsrc},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("FromPkgsrcDB:\n got %+v\nwant %+v", got, want)

@@ -1,9 +1,22 @@
-package inventory
+//go:build (darwin && (amd64 || arm64)) || (freebsd && (386 || amd64 || arm || arm64)) || (linux && (386 || amd64 || arm || arm64 || loong64 || ppc64le || riscv64 || s390x)) || (netbsd && amd64) || (openbsd && (amd64 || arm64)) || (windows && (386 || amd64 || arm64))
 
-// pkgSchema is the local.sqlite schema FreeBSD pkg creates (pkgdb_init in
+// Package pkgdbtest builds FreeBSD pkg installed-package databases
+// (local.sqlite) for tests, with pkg's real schema, the way pkg register
+// fills them. It is shared by the tests of every package that reads them.
+package pkgdbtest
+
+import (
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Schema is the local.sqlite schema FreeBSD pkg creates (pkgdb_init in
 // libpkg/pkgdb.c, schema version 42 of freebsd/pkg 13f9f986736c), one
 // statement per element, as the fixtures of these tests build it.
-var pkgSchema = []string{
+var Schema = []string{
 	`CREATE TABLE packages (id INTEGER PRIMARY KEY,origin TEXT NOT NULL,name TEXT NOT NULL,version TEXT NOT NULL,comment TEXT NOT NULL,desc TEXT NOT NULL,mtree_id INTEGER, message TEXT,arch TEXT NOT NULL,maintainer TEXT NOT NULL, www TEXT,prefix TEXT NOT NULL,flatsize INTEGER NOT NULL,automatic INTEGER NOT NULL,locked INTEGER NOT NULL DEFAULT 0,licenselogic INTEGER NOT NULL,time INTEGER, manifestdigest TEXT NULL, pkg_format_version INTEGER,dep_formula TEXT NULL,vital INTEGER NOT NULL DEFAULT 0)`,
 	`CREATE UNIQUE INDEX packages_unique ON packages(name)`,
 	`CREATE TABLE pkg_script (package_id INTEGER REFERENCES packages(id) ON DELETE CASCADE ON UPDATE CASCADE,type INTEGER,script_id INTEGER REFERENCES script(script_id) ON DELETE RESTRICT ON UPDATE CASCADE,PRIMARY KEY (package_id, type))`,
@@ -63,5 +76,59 @@ var pkgSchema = []string{
 	`CREATE INDEX pkg_lua_script_package_id ON pkg_lua_script(package_id)`,
 }
 
-// pkgSchemaVersion is PRAGMA user_version of that schema (DBVERSION).
-const pkgSchemaVersion = 42
+// SchemaVersion is PRAGMA user_version of that schema (DBVERSION).
+const SchemaVersion = 42
+
+// Pkg is one package as pkg register records it.
+type Pkg struct {
+	Origin, Name, Version string
+	Deps                  []string // names of the packages it depends on
+}
+
+// Build creates dir/local.sqlite with pkg's schema and inserts pkgs the
+// way pkg register does (packages row, then one deps row per dependency,
+// carrying the dependency's origin, name and version).
+func Build(t testing.TB, dir string, pkgs []Pkg) string {
+	t.Helper()
+	path := filepath.Join(dir, "local.sqlite")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("PRAGMA journal_mode = WAL")
+	exec("PRAGMA synchronous = NORMAL")
+	for _, s := range Schema {
+		exec(s)
+	}
+	exec("INSERT INTO pkg_lock VALUES(0,0,0)")
+	exec("PRAGMA user_version = 42") // SchemaVersion
+	byName := map[string]Pkg{}
+	for _, p := range pkgs {
+		byName[p.Name] = p
+	}
+	ids := map[string]int64{}
+	for i, p := range pkgs {
+		res, err := db.Exec(`INSERT INTO packages (origin, name, version, comment, desc, message, arch, maintainer, www, prefix, flatsize, automatic, licenselogic, time, manifestdigest, pkg_format_version, dep_formula, vital)
+			VALUES (?1, ?2, ?3, 'comment', 'desc', NULL, 'FreeBSD:14:amd64', 'ports@FreeBSD.org', 'https://example.org/', '/usr/local', ?4, 0, 1, 1700000000, '1$abc', 2, NULL, 0)`,
+			p.Origin, p.Name, p.Version, 1000*(i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[p.Name], _ = res.LastInsertId()
+	}
+	for _, p := range pkgs {
+		for _, d := range p.Deps {
+			dp := byName[d]
+			exec(`INSERT INTO deps (origin, name, version, package_id) VALUES (?1, ?2, ?3, ?4)`, dp.Origin, dp.Name, dp.Version, ids[p.Name])
+		}
+	}
+	return path
+}
