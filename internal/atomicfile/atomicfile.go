@@ -55,7 +55,7 @@ func WriteReader(path string, o Options, r io.Reader) (n int64, err error) {
 		var err error
 		n, err = io.Copy(w, r)
 		if err != nil && !errors.Is(err, ErrTooLarge) {
-			return fmt.Errorf("writing %s: %w", path, err)
+			return fmt.Errorf("writing %s: %w", path, bare(err))
 		}
 		return err
 	})
@@ -75,7 +75,7 @@ func WriteWith(path string, o Options, fill func(io.Writer) error) (err error) {
 	}
 	tmp, err := create(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("creating temporary file for %s: %w", path, err)
+		return fmt.Errorf("creating a temporary file beside %s: %w", path, bare(err))
 	}
 	closed := false
 	defer func() {
@@ -101,28 +101,39 @@ func WriteWith(path string, o Options, fill func(io.Writer) error) (err error) {
 		return err
 	}
 	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: chmod: %w", path, bare(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: fsync: %w", path, bare(err))
 	}
 	closed = true
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: close: %w", path, bare(err))
 	}
 	if !o.ModTime.IsZero() {
 		if err = os.Chtimes(tmp.Name(), o.ModTime, o.ModTime); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
+			return fmt.Errorf("writing %s: setting the time: %w", path, bare(err))
 		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replacing %s: %w", path, err)
+		return fmt.Errorf("replacing %s: %w", path, bare(err))
 	}
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync() // best effort: not every file system syncs directories
 		d.Close()
 	}
 	return nil
+}
+
+// bare drops the *os.PathError around err: its path is the temporary
+// file's random name, which says nothing to the user; the message names the
+// real file instead.
+func bare(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 type writeOnly struct{ w io.Writer }
