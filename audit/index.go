@@ -8,6 +8,8 @@
 package audit
 
 import (
+	"sync/atomic"
+
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/fnmatch"
 	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
@@ -77,31 +79,29 @@ const (
 	itemPkgsrc              // pkgsrc pattern
 )
 
-// item is one (advisory, block, name) triple; items are numbered in
-// database order, which is the order Lookup returns them in.
-type item struct {
-	adv, block, name int32
-	kind             uint8
-	system           bool // a <system> block
-	// pat is the compiled pattern of a pkgsrc item (nil when malformed:
-	// such a pattern never matches, see Problems).
-	pat *pattern.Pattern
-}
-
 // Index finds the advisories that affect a package. Exact FreeBSD names
 // and pkgsrc patterns (through their bases, pattern.IndexKeys) are found
-// by map look-ups; globs are bucketed by their literal prefix, so a
+// by hash look-ups; globs are bucketed by their literal prefix, so a
 // look-up tries only the few globs that can match. It is safe for
 // concurrent use.
 type Index struct {
-	advs     []advisory.Advisory
-	items    []item
-	byKey    map[pattern.Key][]int32
+	t table
+	// advs holds the advisories of an index built by NewIndex; an index
+	// loaded from the cache decodes them on first use from recs.
+	advs []advisory.Advisory
+	recs *records
+	// pats holds the compiled pattern of each pkgsrc item (nil when the
+	// index has none), compiled on first use for a cached index.
+	pats     []atomic.Pointer[compiled]
 	problems []Problem
 	// pkgsrc tells that some items are pkgsrc patterns, whose look-ups
 	// need the name-version string.
 	pkgsrc bool
 }
+
+// compiled is a pkgsrc pattern compiled once; p is nil when it is
+// malformed (it never matches, see Problems).
+type compiled struct{ p *pattern.Pattern }
 
 // Problem is a block the index cannot evaluate: a malformed pkgsrc
 // pattern, which pkg_install would abort on when it reaches it.
@@ -109,37 +109,57 @@ type Problem struct {
 	Advisory *advisory.Advisory
 	Affected int
 	Err      error
+	adv      int // the advisory's number
 }
 
 // NewIndex indexes advs, which it keeps: findings point into the slice.
 // Withdrawn advisories are left out unless opts.ReportWithdrawn.
 func NewIndex(advs []advisory.Advisory, opts Options) *Index {
-	ix := &Index{advs: advs, byKey: map[pattern.Key][]int32{}}
+	ix := &Index{advs: advs}
+	b := newBuilder()
+	var pats []*pattern.Pattern
 	for a := range advs {
 		adv := &advs[a]
 		if adv.Withdrawn && !opts.ReportWithdrawn {
 			continue
 		}
-		for b := range adv.Affects {
-			blk := &adv.Affects[b]
+		for bl := range adv.Affects {
+			blk := &adv.Affects[bl]
 			switch blk.Scheme {
 			case advisory.FreeBSD:
+				var sys uint8
+				if blk.Kind == advisory.System {
+					sys = 1
+				}
 				for n, name := range blk.Names {
-					it := item{adv: int32(a), block: int32(b), name: int32(n), system: blk.Kind == advisory.System}
+					it := itemRec{adv: uint32(a), block: uint32(bl), name: uint32(n), kind: itemName, system: sys}
 					k := Key{Kind: kindName, S: name}
 					if fnmatch.HasMeta(name) {
 						it.kind = itemGlob
 						k = globKey(name)
 					}
-					ix.add(it, k)
+					b.add(it, k)
 				}
 			case advisory.Pkgsrc:
 				p, err := pattern.Compile(blk.Pattern)
 				if err != nil {
-					ix.problems = append(ix.problems, Problem{adv, b, err})
+					ix.problems = append(ix.problems, Problem{Advisory: adv, Affected: bl, Err: err, adv: a})
 				}
+				for len(pats) < len(b.items) {
+					pats = append(pats, nil)
+				}
+				pats = append(pats, p)
 				ix.pkgsrc = true
-				ix.add(item{adv: int32(a), block: int32(b), name: -1, kind: itemPkgsrc, pat: p}, pattern.IndexKeys(blk.Pattern, p)...)
+				b.add(itemRec{adv: uint32(a), block: uint32(bl), name: noName, kind: itemPkgsrc}, pattern.IndexKeys(blk.Pattern, p)...)
+			}
+		}
+	}
+	ix.t = b.table()
+	if ix.pkgsrc {
+		ix.pats = make([]atomic.Pointer[compiled], len(ix.t.items))
+		for i, p := range pats {
+			if ix.t.items[i].kind == itemPkgsrc {
+				ix.pats[i].Store(&compiled{p})
 			}
 		}
 	}
@@ -148,14 +168,6 @@ func NewIndex(advs []advisory.Advisory, opts Options) *Index {
 
 // Key is an index key (pattern.Key, with the kinds of FreeBSD names).
 type Key = pattern.Key
-
-func (ix *Index) add(it item, keys ...Key) {
-	id := int32(len(ix.items))
-	ix.items = append(ix.items, it)
-	for _, k := range keys {
-		ix.byKey[k] = append(ix.byKey[k], id)
-	}
-}
 
 // globPrefix returns the literal prefix of an fnmatch pattern: the bytes
 // before its first '*', '?', '[' or '\'.
@@ -202,21 +214,22 @@ func appendProbes(dst []Key, q Query, pkgsrc bool, pkgname string) []Key {
 // are kept, as pkg reports them: an advisory naming the package in two
 // blocks, or twice in one block, gives two findings. Lookup does not
 // allocate when dst has room, except for the name-version string of a
-// query when pkgsrc patterns are indexed.
+// query when pkgsrc patterns are indexed (and, for an index read from the
+// cache, the advisories it decodes on first use).
 func (ix *Index) Lookup(dst []Finding, q Query) []Finding {
 	var pkgname string
 	if ix.pkgsrc {
 		pkgname = q.PkgName()
 	}
 	var kbuf [12]Key
-	var lbuf [12][]int32
+	var lbuf [12][]uint32
 	lists := lbuf[:0]
 	for _, k := range appendProbes(kbuf[:0], q, ix.pkgsrc, pkgname) {
-		if l := ix.byKey[k]; len(l) > 0 {
+		if l := ix.t.find(k); len(l) > 0 {
 			lists = append(lists, l)
 		}
 	}
-	last := int32(-1)
+	last := int64(-1)
 	for {
 		best := -1
 		for k, l := range lists {
@@ -229,10 +242,10 @@ func (ix *Index) Lookup(dst []Finding, q Query) []Finding {
 		}
 		id := lists[best][0]
 		lists[best] = lists[best][1:]
-		if id == last {
+		if int64(id) == last {
 			continue
 		}
-		last = id
+		last = int64(id)
 		if f, ok := ix.match(id, q, pkgname); ok {
 			dst = append(dst, f)
 		}
@@ -240,25 +253,27 @@ func (ix *Index) Lookup(dst []Finding, q Query) []Finding {
 }
 
 // match evaluates one candidate item.
-func (ix *Index) match(id int32, q Query, pkgname string) (Finding, bool) {
-	it := &ix.items[id]
-	adv := &ix.advs[it.adv]
-	blk := &adv.Affects[it.block]
-	f := Finding{Advisory: adv, Affected: int(it.block), Name: int(it.name), Range: -1}
-	switch it.kind {
-	case itemPkgsrc:
-		return f, it.pat != nil && it.pat.Match(pkgname)
-	case itemGlob:
-		if !fnmatch.Match(blk.Names[it.name], q.Name, 0) {
-			return f, false
-		}
-	default:
-		if blk.Names[it.name] != q.Name {
-			return f, false
-		}
+func (ix *Index) match(id uint32, q Query, pkgname string) (Finding, bool) {
+	it := &ix.t.items[id]
+	if it.system != 0 && !q.Base {
+		return Finding{}, false
 	}
-	if it.system && !q.Base {
-		return f, false
+	adv := ix.advisory(int(it.adv))
+	if adv == nil || int(it.block) >= len(adv.Affects) {
+		return Finding{}, false
+	}
+	blk := &adv.Affects[it.block]
+	f := Finding{Advisory: adv, Affected: int(it.block), Name: -1, Range: -1}
+	if it.kind == itemPkgsrc {
+		c := ix.pattern(id, blk)
+		return f, c.p != nil && c.p.Match(pkgname)
+	}
+	if int(it.name) >= len(blk.Names) {
+		return Finding{}, false
+	}
+	f.Name = int(it.name)
+	if name := blk.Names[it.name]; it.kind == itemGlob && !fnmatch.Match(name, q.Name, 0) || it.kind != itemGlob && name != q.Name {
+		return Finding{}, false
 	}
 	if !q.HasVersion {
 		return f, true
@@ -267,10 +282,42 @@ func (ix *Index) match(id int32, q Query, pkgname string) (Finding, bool) {
 	return f, f.Range >= 0
 }
 
+// pattern returns the compiled pattern of a pkgsrc item, compiling it on
+// first use.
+func (ix *Index) pattern(id uint32, blk *advisory.Affected) *compiled {
+	if c := ix.pats[id].Load(); c != nil {
+		return c
+	}
+	p, _ := pattern.Compile(blk.Pattern)
+	c := &compiled{p}
+	if !ix.pats[id].CompareAndSwap(nil, c) {
+		return ix.pats[id].Load()
+	}
+	return c
+}
+
+// advisory returns advisory i, decoding it on first use for an index read
+// from the cache (nil if its record is damaged).
+func (ix *Index) advisory(i int) *advisory.Advisory {
+	if ix.recs == nil {
+		return &ix.advs[i]
+	}
+	return ix.recs.get(i)
+}
+
 // Problems returns the blocks the index cannot evaluate (malformed pkgsrc
 // patterns), in database order.
 func (ix *Index) Problems() []Problem { return ix.problems }
 
 // Len returns the number of advisories indexed over (withdrawn ones
 // included).
-func (ix *Index) Len() int { return len(ix.advs) }
+func (ix *Index) Len() int {
+	if ix.recs == nil {
+		return len(ix.advs)
+	}
+	return ix.recs.len()
+}
+
+// Advisory returns advisory i (0 <= i < Len), in database order; nil when
+// a cached record cannot be decoded.
+func (ix *Index) Advisory(i int) *advisory.Advisory { return ix.advisory(i) }

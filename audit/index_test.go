@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
 func rng(bounds ...any) advisory.Range {
@@ -139,8 +140,7 @@ func scan(advs []advisory.Advisory, q Query) []Finding {
 		for b := range adv.Affects {
 			blk := &adv.Affects[b]
 			if blk.Scheme == advisory.Pkgsrc {
-				ix := NewIndex([]advisory.Advisory{{Affects: []advisory.Affected{*blk}}}, Options{})
-				if it := ix.items[0]; it.pat != nil && it.pat.Match(q.PkgName()) {
+				if p, err := pattern.Compile(blk.Pattern); err == nil && p.Match(q.PkgName()) {
 					out = append(out, Finding{adv, b, -1, -1})
 				}
 				continue

@@ -14,7 +14,12 @@ type OpenOptions struct {
 	// Index controls indexing.
 	Index Options
 	// CacheDir, when set, keeps a compiled form of the loaded databases
-	// there and reuses it while the databases are unchanged.
+	// there (one file per list of databases and options) and reuses it
+	// while the databases are unchanged: same FileID (device, inode,
+	// size, modification and status-change times), or else same SHA-256
+	// of the content, and the same pkgaudit build. A damaged, stale or
+	// unreadable cache file is rebuilt; failing to write one is not an
+	// error.
 	CacheDir string
 }
 
@@ -22,15 +27,47 @@ type OpenOptions struct {
 // advisories of the first come first) into one index, and describes each
 // database. Errors name the file.
 func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error) {
+	if opts.CacheDir == "" {
+		ix, infos, err := open(paths, opts)
+		return ix, infos, err
+	}
+	fp, ok := fingerprint(opts)
+	if !ok {
+		return open(paths, opts)
+	}
+	build := buildID()
+	cp := cachePath(opts.CacheDir, paths, fp)
+	if ix, infos, err := readCache(cp, paths, build, fp); err == nil {
+		return ix, infos, nil
+	}
+	ix, infos, err := open(paths, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, db := range infos {
+		if !db.ID.Known() {
+			// Changed while it was read: do not tie it to this content.
+			return ix, infos, nil
+		}
+		for _, f := range db.Includes {
+			if !f.ID.Known() {
+				return ix, infos, nil
+			}
+		}
+	}
+	if data, err := encodeIndex(ix, infos, build, fp); err == nil {
+		writeCache(cp, data)
+	}
+	return ix, infos, nil
+}
+
+// open loads and indexes without the cache.
+func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error) {
 	dbs := make([]*feed.Database, len(paths))
 	errs := make([]error, len(paths))
 	var wg sync.WaitGroup
 	for i, p := range paths {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dbs[i], errs[i] = feed.Load(p, opts.Feed)
-		}()
+		wg.Go(func() { dbs[i], errs[i] = feed.Load(p, opts.Feed) })
 	}
 	wg.Wait()
 	for _, err := range errs {

@@ -35,6 +35,9 @@ type File struct {
 	Hash    [32]byte // SHA-256 of the file as read (compressed or not)
 	Size    int64
 	ModTime time.Time
+	// ID is the file's identity and state when it was read (zero when
+	// unknown), for caches.
+	ID FileID
 }
 
 // DatabaseInfo describes a loaded database, without its advisories: what
@@ -139,15 +142,21 @@ func register(d detector) { detectors = append(detectors, d) }
 // Load reads the database at path; the format is detected from the
 // content. Errors name the file.
 func Load(path string, opts Options) (*Database, error) {
-	raw, err := os.ReadFile(path)
+	raw, mtime, id, err := readFile(path)
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			// "PATH: no such file or directory", not "PATH: open PATH: ...".
+			err = pe.Err
+		}
 		return nil, &Error{path, err}
 	}
-	st, err := os.Stat(path)
+	db, err := parse(path, path, raw, mtime, opts)
 	if err != nil {
-		return nil, &Error{path, err}
+		return nil, err
 	}
-	return parse(path, path, raw, st.ModTime(), opts)
+	db.ID = id
+	return db, nil
 }
 
 // Parse parses data, the content of the database called name (used in
@@ -200,17 +209,4 @@ func trimBOM(b []byte) []byte {
 		return b[3:]
 	}
 	return b
-}
-
-// fileInfo stats and hashes a file a database pulled in.
-func fileInfo(path string) (File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return File{}, err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return File{}, err
-	}
-	return File{Path: path, Hash: sha256.Sum256(data), Size: int64(len(data)), ModTime: st.ModTime()}, nil
 }

@@ -1,0 +1,31 @@
+package audit
+
+import (
+	"sync/atomic"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+)
+
+// records are the advisories of a cached index, decoded on first use.
+type records struct {
+	data  string   // the record section
+	off   []uint32 // record i is data[off[i]:off[i+1]]
+	files []string // origin file names, by number
+	advs  []atomic.Pointer[advisory.Advisory]
+}
+
+func (r *records) len() int { return len(r.advs) }
+
+func (r *records) get(i int) *advisory.Advisory {
+	if a := r.advs[i].Load(); a != nil {
+		return a
+	}
+	a, err := decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files)
+	if err != nil {
+		return nil
+	}
+	if !r.advs[i].CompareAndSwap(nil, a) {
+		return r.advs[i].Load()
+	}
+	return a
+}
