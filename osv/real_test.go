@@ -135,4 +135,3 @@ func TestExportRealPkgsrcValid(t *testing.T) {
 		}
 	}
 }
-
