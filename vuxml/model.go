@@ -1,7 +1,3 @@
-// Package vuxml reads, checks and writes FreeBSD VuXML documents (vuln.xml
-// and the vuln/YYYY.xml year fragments): every entry with its affected
-// packages and ranges, description, references, dates and cancellation,
-// and the source position of each element.
 package vuxml
 
 // Pos is a position in a source file. Line and Col are 1-based; Col counts
@@ -16,7 +12,44 @@ type Pos struct {
 // Document is a parsed VuXML document: its entries in document order.
 type Document struct {
 	Entries []*Entry
+	// Issues are the non-fatal structural problems found while parsing
+	// (unknown elements and attributes, elements out of the DTD order,
+	// missing required elements, ...), in document order. Parsing never
+	// stops on them; "pkgaudit vuxml validate" reports them.
+	Issues []Issue
+	// Fragment is true when the input had no <vuxml> root: a year file
+	// (vuln/YYYY.xml) holding bare <vuln> elements.
+	Fragment bool
 }
+
+// Issue is one non-fatal structural problem of a document.
+type Issue struct {
+	Pos  Pos
+	VID  string // vid of the entry it was found in ("" outside entries)
+	Kind IssueKind
+	Msg  string
+}
+
+func (i Issue) String() string { return i.Pos.String() + ": " + i.Msg }
+
+// IssueKind classifies an Issue.
+type IssueKind string
+
+// Kinds of Issue.
+const (
+	IssueUnknownElement   IssueKind = "unknown-element"   // an element the VuXML DTD does not have there
+	IssueUnknownAttribute IssueKind = "unknown-attribute" // an attribute the VuXML DTD does not have there
+	IssueOrder            IssueKind = "order"             // children out of the DTD order
+	IssueMissing          IssueKind = "missing"           // a required element or attribute is absent
+	IssueDuplicate        IssueKind = "duplicate"         // a single-valued element given twice (the last one is kept)
+	IssueCancelled        IssueKind = "cancelled"         // a cancelled entry with other children
+	IssueBody             IssueKind = "body"              // <description> with more than one <body>
+	IssueText             IssueKind = "text"              // character data where only elements belong
+	IssueCase             IssueKind = "case"              // a VuXML element or attribute name not in lower case
+	IssueNamespace        IssueKind = "namespace"         // <vuxml> or <body> not in its namespace
+	IssueEntity           IssueKind = "entity"            // a named entity reference (FreeBSD pkg cannot read those)
+	IssueDeclaration      IssueKind = "declaration"       // a DTD declaration that is ignored (<!ATTLIST ...>)
+)
 
 // Entry is one <vuln vid=...> advisory.
 type Entry struct {

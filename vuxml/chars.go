@@ -1,0 +1,207 @@
+package vuxml
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"strings"
+	"unicode/utf8"
+)
+
+// isSpace reports whether b is XML white space (S: space, tab, CR, LF).
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// allSpace reports whether s consists of XML white space only.
+func allSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validChar reports whether r is an XML 1.0 Char.
+func validChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// badASCII[b] is true for the ASCII bytes that are not XML characters
+// (C0 controls other than tab, LF, CR).
+var badASCII = func() (t [128]bool) {
+	for b := 0; b < 0x20; b++ {
+		t[b] = b != '\t' && b != '\n' && b != '\r'
+	}
+	return
+}()
+
+// checkChars returns the offset of the first byte of src that does not
+// begin a valid UTF-8 encoded XML Char, or -1. Eight bytes are tested at a
+// time; only words holding a control byte or a non-ASCII byte are looked
+// at closely.
+func checkChars(src []byte) int {
+	const lo = 0x2020202020202020 // each byte < 0x20 ...
+	const hi = 0x8080808080808080
+	i := 0
+	for i+8 <= len(src) {
+		w := binary.LittleEndian.Uint64(src[i:])
+		if (w-lo)&^w&hi == 0 && w&hi == 0 {
+			i += 8
+			continue
+		}
+		end := i + 8
+		for i < end {
+			b := src[i]
+			if b < utf8.RuneSelf {
+				if badASCII[b] {
+					return i
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n == 1 || !validChar(r) {
+				return i
+			}
+			i += n
+		}
+	}
+	for i < len(src) {
+		b := src[i]
+		if b < utf8.RuneSelf {
+			if badASCII[b] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n == 1 || !validChar(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// nameByte[b] classifies ASCII bytes in XML names: 1 may start a name,
+// 2 may only continue one.
+var nameByte = func() (t [256]uint8) {
+	for b := 'a'; b <= 'z'; b++ {
+		t[b] = 1
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		t[b] = 1
+	}
+	t['_'], t[':'] = 1, 1
+	for b := '0'; b <= '9'; b++ {
+		t[b] = 2
+	}
+	t['.'], t['-'] = 2, 2
+	for b := 0x80; b < 0x100; b++ {
+		t[b] = 3 // part of a multi-byte character: checked by isName
+	}
+	return
+}()
+
+// isName reports whether s is an XML Name. ASCII names are checked here;
+// names with other characters are checked against the XML 1.0 character
+// classes as encoding/xml implements them (so that the fast parser and the
+// encoding/xml oracle agree on every name).
+func isName(s string) bool {
+	if s == "" || nameByte[s[0]] != 1 && nameByte[s[0]] != 3 {
+		return false
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch nameByte[s[i]] {
+		case 0:
+			return false
+		case 3:
+			ascii = false
+		}
+	}
+	if ascii {
+		return true
+	}
+	return stdIsName(s)
+}
+
+// stdIsName asks encoding/xml whether s is a name (as a processing
+// instruction target, which encoding/xml checks with its name rules only).
+func stdIsName(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	d := xml.NewDecoder(strings.NewReader("<?" + s + "?>"))
+	tok, err := d.RawToken()
+	if err != nil {
+		return false
+	}
+	pi, ok := tok.(xml.ProcInst)
+	return ok && pi.Target == s
+}
+
+// isQName reports whether s is an acceptable element or attribute name:
+// an XML Name with at most one colon (as encoding/xml requires).
+func isQName(s string) bool {
+	return isName(s) && strings.Count(s, ":") <= 1
+}
+
+// hasUpperASCII reports whether s contains an ASCII upper-case letter.
+func hasUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII folds ASCII letters only (so that no non-ASCII character,
+// such as the Kelvin sign, can turn into a VuXML name).
+func lowerASCII(s string) string {
+	if !hasUpperASCII(s) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// lineCounter turns byte offsets into 1-based line and byte columns. It
+// is fastest for increasing offsets (it counts newlines forward from the
+// last answer) and correct for any.
+type lineCounter struct {
+	src       []byte
+	off       int // last offset asked
+	line      int // line of off
+	lineStart int // offset of the first byte of that line
+}
+
+func newLineCounter(src []byte) lineCounter { return lineCounter{src: src, line: 1} }
+
+func (c *lineCounter) pos(off int) (line, col int) {
+	if off > len(c.src) {
+		off = len(c.src)
+	}
+	if off < c.off {
+		c.off, c.line, c.lineStart = 0, 1, 0
+	}
+	seg := c.src[c.off:off]
+	if n := bytes.Count(seg, nl); n > 0 {
+		c.line += n
+		c.lineStart = c.off + bytes.LastIndexByte(seg, '\n') + 1
+	}
+	c.off = off
+	return c.line, off - c.lineStart + 1
+}
+
+var nl = []byte{'\n'}
