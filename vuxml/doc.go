@@ -74,4 +74,13 @@
 // — the XHTML 1.0 sets) are accepted anywhere and decoded in text values,
 // each use recorded as an IssueEntity. Entities of the internal subset may
 // hold character data and references only, not markup.
+//
+// # Tokenizer
+//
+// Tokenizer is the low-level lexer: start tags with their attributes, end
+// tags, text, CDATA, comments, processing instructions, the DOCTYPE and
+// entity and character references, each with its byte offsets (and
+// line:column through Tokenizer.Pos), checked for lexical
+// well-formedness and tag balance. Tools that rewrite files byte by byte
+// (tidy) use its offsets of attribute values and element contents.
 package vuxml

@@ -30,6 +30,8 @@ type doctype struct {
 	public, system string
 	ents           map[string]*entityDecl // general entities, first declaration wins
 	attlists       []int                  // offsets of <!ATTLIST declarations (ignored)
+	subset         Span                   // the internal subset, between '[' and ']'
+	hasSubset      bool
 }
 
 // dtdError is a syntax error at an offset of the source.
@@ -174,9 +176,12 @@ func parseDoctype(src []byte, off int) (*doctype, int, *dtdError) {
 	}
 	if !p.eof() && p.src[p.i] == '[' {
 		p.i++
+		p.dt.hasSubset = true
+		p.dt.subset.Start = p.i
 		if err := p.subset(); err != nil {
 			return nil, 0, err
 		}
+		p.dt.subset.End = p.i - 1
 		p.space()
 	}
 	if p.eof() || p.src[p.i] != '>' {
@@ -386,7 +391,7 @@ func (p *dtdParser) entityValue() (string, *dtdError) {
 // error message.
 func scanRef(b []byte) (r rune, n int, name string, msg string) {
 	if len(b) < 2 || b[0] != '&' {
-		return 0, 0, "", "expected reference"
+		return 0, 0, "", fmt.Sprintf("invalid entity reference %s", quoteRef(b, len(b)))
 	}
 	if b[1] == '#' {
 		i := 2
