@@ -114,6 +114,8 @@ func registerSub(parent string, build constructor) {
 var groups = []struct{ name, short string }{
 	{"vuxml", "Work with FreeBSD VuXML documents (validate, tidy, new, flatten, match)"},
 	{"pkgsrc", "Work with pkgsrc pkg-vulnerabilities files (check, sign, audit)"},
+	{"export", "Export vulnerability databases to other formats (osv)"},
+	{"site", "Publish the advisories as a static web site (build)"},
 }
 
 // NewRoot builds the whole command tree bound to env.

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/osv"
+	"github.com/pkgaudit/pkgaudit/pkgsrc"
+	"github.com/pkgaudit/pkgaudit/vuxml"
+)
+
+func init() { registerSub("export", newExportOSVCmd) }
+
+// exportOSVFlags are the options of pkgaudit export osv.
+type exportOSVFlags struct {
+	files      []string
+	out, zip   string
+	date       string
+	config     string
+	sourceList bool
+}
+
+const exportOSVLong = `Writes the entries of VuXML and pkg-vulnerabilities databases as OSV 1.7.5
+JSON records: one file per entry, DIR/<id>.json, and/or one zip archive of
+them (osv.dev's all.zip layout).
+
+VuXML entries become FreeBSD-VUXML-<vid> records in the FreeBSD:ports
+ecosystem (FreeBSD:base and FreeBSD:kernel for the names FreeBSD and
+FreeBSD-kernel), one ECOSYSTEM range per <range> with its exact bounds in
+database_specific; cancelled entries become withdrawn records.
+pkg-vulnerabilities lines become x_PKGSRC-<hash> records in the non-standard
+ecosystem "pkgsrc". pkgaudit audit reads the records back.
+
+The output directory is replaced as a whole (written beside it, then renamed
+into place); it may only hold *.json files. The zip is replaced atomically.
+
+Databases: -f FILE, repeatable (detected from the content, compressed or
+not); default $PKG_DBDIR/vuln.xml (freebsd.vulnxml in pkgaudit.toml).
+
+Exit status: 0 written, 2 error.`
+
+func newExportOSVCmd(env *Env) *cobra.Command {
+	f := &exportOSVFlags{}
+	c := &cobra.Command{
+		Use:   "osv --out DIR [--zip FILE] [-f DB]...",
+		Short: "Write VuXML and pkg-vulnerabilities entries as OSV JSON records",
+		Long:  exportOSVLong,
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return exportOSV(env, f)
+		},
+	}
+	fl := c.Flags()
+	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML or pkg-vulnerabilities); repeatable")
+	fl.StringVarP(&f.out, "out", "o", "", "directory to write the records to, one <id>.json each (replaced)")
+	fl.StringVar(&f.zip, "zip", "", "also (or instead) write the records into this zip archive")
+	fl.StringVar(&f.date, "date", "", "time (YYYY-MM-DD or RFC 3339) for entries without dates (default: the newest date of the VuXML document; the $NetBSD$ date of a pkg-vulnerabilities file)")
+	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
+	fl.BoolVar(&f.sourceList, "source-list", false, "also accept pkgsrc's unsigned source list (#FORMAT 1.0.0)")
+	return c
+}
+
+func exportOSV(env *Env, f *exportOSVFlags) error {
+	if f.out == "" && f.zip == "" {
+		return usageError("export osv: give --out DIR and/or --zip FILE")
+	}
+	var when time.Time
+	if f.date != "" {
+		var err error
+		if when, err = exportParseDate(f.date); err != nil {
+			return usageError("--date: %v", err)
+		}
+	}
+	paths := f.files
+	if len(paths) == 0 {
+		cfg, err := config.Load(f.config, env.Getenv)
+		if err != nil {
+			return &codeError{ExitError, err}
+		}
+		paths = []string{cfg.FreeBSD.VulnXML}
+	}
+	var all []*osv.Vulnerability
+	for _, p := range paths {
+		vs, err := exportRecords(p, when, f.sourceList)
+		if err != nil {
+			return &codeError{ExitError, err}
+		}
+		all = append(all, vs...)
+	}
+	if f.out != "" {
+		if err := osv.WriteDir(f.out, all); err != nil {
+			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.out, err)}
+		}
+		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.out)
+	}
+	if f.zip != "" {
+		if err := osv.WriteZip(f.zip, all); err != nil {
+			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.zip, err)}
+		}
+		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.zip)
+	}
+	return nil
+}
+
+// exportParseDate reads YYYY-MM-DD or an RFC 3339 time.
+func exportParseDate(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor an RFC 3339 time", s)
+	}
+	return t, nil
+}
+
+// exportRecords converts the database at path; its format is detected
+// from the content.
+func exportRecords(path string, when time.Time, sourceList bool) ([]*osv.Vulnerability, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	plain, err := decompress.Bytes(raw, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	head := strings.TrimLeft(strings.TrimPrefix(string(plain[:min(len(plain), 512)]), "\xef\xbb\xbf"), " \t\r\n")
+	switch {
+	case strings.HasPrefix(head, "<"):
+		var doc *vuxml.Document
+		if decompress.Sniff(raw) == decompress.Plain {
+			doc, err = vuxml.ParseFile(path, vuxml.ParseOptions{})
+		} else {
+			doc, err = vuxml.Parse(plain, vuxml.ParseOptions{FileName: path})
+		}
+		if err != nil {
+			return nil, err
+		}
+		return osv.FromVuXMLDocument(doc, osv.VuXMLOptions{DefaultTime: when})
+	case osv.Sniff(plain) || osv.SniffZip(plain):
+		return nil, fmt.Errorf("%s: already OSV records", path)
+	case len(plain) == 0:
+		return nil, fmt.Errorf("%s: empty file", path)
+	default:
+		pf, err := pkgsrc.Parse(path, raw, pkgsrc.Options{SourceList: sourceList})
+		if err != nil {
+			return nil, err
+		}
+		vs, err := osv.FromPkgsrc(pf, osv.PkgsrcOptions{Time: when})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return vs, nil
+	}
+}
