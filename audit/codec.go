@@ -123,7 +123,12 @@ func (d *decoder) int(max uint64) int {
 
 // count reads a number of elements, each taking at least one more byte.
 func (d *decoder) count() int {
-	n := d.int(uint64(len(d.s)))
+	v := d.uint()
+	if v > uint64(len(d.s)) {
+		d.fail()
+		return 0
+	}
+	n := int(v)
 	if d.budget -= n; d.budget < 0 {
 		d.fail()
 		return 0
@@ -132,7 +137,12 @@ func (d *decoder) count() int {
 }
 
 func (d *decoder) str() string {
-	n := d.int(uint64(len(d.s)))
+	v := d.uint()
+	if v > uint64(len(d.s)) {
+		d.fail()
+		return ""
+	}
+	n := int(v)
 	s := d.s[:n]
 	d.s = d.s[n:]
 	return s

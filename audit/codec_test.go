@@ -1,0 +1,43 @@
+package audit
+
+import (
+	"reflect"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+)
+
+// equalAdvisory compares advisories, taking nil and empty slices as
+// equal.
+func equalAdvisory(a, b *advisory.Advisory) bool {
+	return reflect.DeepEqual(normal(a), normal(b))
+}
+
+func normal(a *advisory.Advisory) advisory.Advisory {
+	c := *a
+	if len(c.References) == 0 {
+		c.References = nil
+	}
+	if len(c.CVEs) == 0 {
+		c.CVEs = nil
+	}
+	if len(c.Affects) == 0 {
+		c.Affects = nil
+	}
+	c.Affects = append([]advisory.Affected(nil), c.Affects...)
+	for i := range c.Affects {
+		b := &c.Affects[i]
+		if len(b.Names) == 0 {
+			b.Names = nil
+		}
+		if len(b.Ranges) == 0 {
+			b.Ranges = nil
+		}
+		b.Ranges = append([]advisory.Range(nil), b.Ranges...)
+		for j := range b.Ranges {
+			if len(b.Ranges[j].Bounds) == 0 {
+				b.Ranges[j].Bounds = nil
+			}
+		}
+	}
+	return c
+}
