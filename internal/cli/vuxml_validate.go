@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/vuxml/validate"
+)
+
+func init() { registerSub("vuxml", newVuxmlValidateCmd) }
+
+// vuxmlValidateJSON is the --format json document.
+type vuxmlValidateJSON struct {
+	Files    []string           `json:"files"`
+	Errors   int                `json:"errors"`
+	Warnings int                `json:"warnings"`
+	Findings []validate.Finding `json:"findings"`
+}
+
+func newVuxmlValidateCmd(env *Env) *cobra.Command {
+	var format string
+	var strict, listChecks bool
+	var skip []string
+	c := &cobra.Command{
+		Use:   "validate [--format text|json] [--strict] [--skip CHECK]... FILE...",
+		Short: "Check VuXML files as make validate does, and more",
+		Long: `Check VuXML files — year fragments (vuln/YYYY.xml), whole documents or the
+vuln.xml wrapper, whose included year files are checked with their own
+positions — with every check of the ports tree's make validate (the DTD
+structure, extra-validation.py, the tidy difference, the space/tab check) and
+the checks no tool makes there: vids are lower-case RFC 4122 UUIDs unique
+across all FILEs, dates are real, ordered and not in the future, topics,
+CVE names and URLs are well formed, no template placeholder is left, ranges
+are neither empty, inverted nor overlapping under FreeBSD version order, names
+are not globs by accident, epochs are consistent, each entry is in the year
+file of its entry date. --list-checks describes every check.
+
+One line per finding, in file order: FILE:LINE:COL: error|warning: MESSAGE [VID].
+--format json writes {"files", "errors", "warnings", "findings": [{file, line,
+col, severity, check, message, vid}]}.
+
+Exit status: 0 no errors (warnings too with --strict), 1 errors found, 2 a
+file cannot be read or parsed.`,
+		Example: `  pkgaudit vuxml validate vuln/2026.xml
+  pkgaudit vuxml validate --format json vuln.xml | jq '.findings[] | select(.severity == "error")'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if listChecks {
+				return nil
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if listChecks {
+				for _, ch := range validate.Checks {
+					fmt.Fprintf(env.Stdout, "%-20s %s (%s)\n", ch.ID, ch.Doc, ch.Origin)
+				}
+				return nil
+			}
+			if format != "text" && format != "json" {
+				return usageError("vuxml validate: --format must be text or json")
+			}
+			known := map[string]bool{}
+			for _, ch := range validate.Checks {
+				known[ch.ID] = true
+			}
+			for _, s := range skip {
+				if !known[s] {
+					return usageError("vuxml validate: --skip %s: no such check (see --list-checks)", s)
+				}
+			}
+			fs, err := validate.Files(args, validate.Options{Now: env.Now(), Skip: skip})
+			if err != nil {
+				return &codeError{ExitError, err}
+			}
+			errs, warns := validate.Count(fs)
+			switch format {
+			case "json":
+				doc := vuxmlValidateJSON{Files: args, Errors: errs, Warnings: warns, Findings: fs}
+				if doc.Findings == nil {
+					doc.Findings = []validate.Finding{}
+				}
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(doc); err != nil {
+					return err
+				}
+			default:
+				for _, f := range fs {
+					fmt.Fprintln(env.Stdout, f.String())
+				}
+				if len(fs) > 0 {
+					fmt.Fprintf(env.Stderr, "pkgaudit: %s, %s in %s\n", vuxmlValidatePlural(errs, "error"),
+						vuxmlValidatePlural(warns, "warning"), vuxmlValidateFileList(fs))
+				}
+			}
+			if errs > 0 || strict && warns > 0 {
+				return exitCode(ExitFound)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	c.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
+	c.Flags().StringArrayVar(&skip, "skip", nil, "a check not to run (repeatable; see --list-checks)")
+	c.Flags().BoolVar(&listChecks, "list-checks", false, "describe every check and exit")
+	return c
+}
+
+func vuxmlValidatePlural(n int, w string) string {
+	if n == 1 {
+		return "1 " + w
+	}
+	return fmt.Sprintf("%d %ss", n, w)
+}
+
+func vuxmlValidateFileList(fs []validate.Finding) string {
+	seen := map[string]bool{}
+	var files []string
+	for _, f := range fs {
+		if !seen[f.File] {
+			seen[f.File] = true
+			files = append(files, f.File)
+		}
+	}
+	sort.Strings(files)
+	if len(files) > 3 {
+		return fmt.Sprintf("%d files", len(files))
+	}
+	return strings.Join(files, ", ")
+}

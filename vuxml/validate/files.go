@@ -1,0 +1,142 @@
+package validate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pkgaudit/pkgaudit/vuxml"
+)
+
+// FileError is a file that could not be read or parsed at all.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Files validates the VuXML files at paths together: year fragments, whole
+// documents and vuln.xml wrappers (each year file a wrapper includes is
+// checked with its own positions, once even when also given by name). It
+// returns the findings in file order, or a *FileError for a file that
+// cannot be read or parsed.
+func Files(paths []string, opts Options) ([]Finding, error) {
+	var docs []*vuxml.Document
+	var srcs []Source
+	var order []string
+	seenFile := map[string]bool{}
+	seenEntry := map[string]bool{} // absolute file + offset of each entry
+	var out []Finding
+	for _, p := range paths {
+		doc, err := vuxml.ParseFile(p, vuxml.ParseOptions{})
+		if err != nil {
+			return nil, &FileError{p, err}
+		}
+		files := []string{p}
+		kept := &vuxml.Document{}
+		for _, e := range doc.Entries {
+			f := e.Pos.File
+			if f == "" {
+				f = p
+			}
+			key := fmt.Sprintf("%s\x00%d", absPath(f), e.Start)
+			if seenEntry[key] {
+				continue
+			}
+			seenEntry[key] = true
+			kept.Entries = append(kept.Entries, e)
+			files = append(files, f)
+		}
+		docs = append(docs, kept)
+		out = append(out, issues(doc, p)...)
+		for _, f := range files {
+			a := absPath(f)
+			if seenFile[a] {
+				continue
+			}
+			seenFile[a] = true
+			order = append(order, f)
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, &FileError{f, err}
+			}
+			srcs = append(srcs, Source{File: f, Data: data})
+			fs, err := CheckText(f, data, opts)
+			if err != nil {
+				return nil, &FileError{f, err}
+			}
+			out = append(out, fs...)
+		}
+	}
+	out = append(out, Check(docs, srcs, opts)...)
+	out = dedupe(out)
+	attachVIDs(out, docs, srcs)
+	Sort(out, order)
+	return out, nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
+// dedupe drops a finding that repeats another at the same place with the
+// same check and message.
+func dedupe(fs []Finding) []Finding {
+	type key struct {
+		file       string
+		line, col  int
+		check, msg string
+	}
+	seen := map[key]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := key{f.File, f.Line, f.Col, f.Check, f.Message}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+// attachVIDs gives findings without a vid the vid of the entry whose text
+// holds their position.
+func attachVIDs(fs []Finding, docs []*vuxml.Document, srcs []Source) {
+	lines := map[string]*source{}
+	for _, s := range srcs {
+		lines[s.File] = newSource(s.Data)
+	}
+	type span struct {
+		start, end int
+		vid        string
+	}
+	spans := map[string][]span{}
+	for _, d := range docs {
+		for _, e := range d.Entries {
+			spans[e.Pos.File] = append(spans[e.Pos.File], span{e.Start, e.End, e.VID})
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.VID != "" {
+			continue
+		}
+		s := lines[f.File]
+		if s == nil {
+			continue
+		}
+		off := s.offset(vuxml.Pos{File: f.File, Line: f.Line, Col: f.Col})
+		for _, sp := range spans[f.File] {
+			if off >= sp.start && off < sp.end {
+				f.VID = sp.vid
+				break
+			}
+		}
+	}
+}
