@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -351,7 +352,7 @@ func (s *Site) planPkgsrc(p *plan, names *fileNamer, addCVE func(string) *cveVie
 		}
 		l.URL = link{Text: a.URL}
 		if u, ok := sanitize.URL(a.URL); ok {
-			l.URL.Href = u
+			l.URL.Href = template.URL(u)
 		}
 		var bases []string
 		if pt, err := pattern.Compile(l.Pattern); err == nil {

@@ -1,7 +1,7 @@
 package site
 
 import (
-	"net/url"
+	"html/template"
 	"regexp"
 	"strings"
 
@@ -9,9 +9,12 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-// link is one hyperlink; Href is empty for plain text.
+// link is one hyperlink; Href is empty for plain text. Href is always an
+// address this package built or checked (sanitize.URL), so it is a
+// template.URL: html/template would otherwise refuse ftp: links.
 type link struct {
-	Text, Href string
+	Text string
+	Href template.URL
 }
 
 // refRow is one reference of an advisory page.
@@ -48,7 +51,7 @@ var (
 
 // archived wraps the address of a service that no longer exists in a link
 // to the Internet Archive's copy.
-func archived(u string) string { return "https://web.archive.org/web/2020/" + u }
+func archived(u string) template.URL { return template.URL("https://web.archive.org/web/2020/" + u) }
 
 // refRows renders the references of an entry: by kind in refKinds order,
 // each kind in document order. cveFile is the page that lists every CVE
@@ -82,21 +85,21 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 			if !strings.HasPrefix(name, "FreeBSD-") {
 				name = "FreeBSD-" + name
 			}
-			row.Main = link{name, "https://security.FreeBSD.org/advisories/" + name + ".asc"}
+			row.Main = link{name, template.URL("https://security.FreeBSD.org/advisories/" + name + ".asc")}
 		}
 	case "cvename":
 		if reCVE.MatchString(v) {
 			// CAN- candidates became CVE- names with the same number.
 			id := "CVE" + strings.TrimPrefix(strings.TrimPrefix(v, "CAN"), "CVE")
-			row.Main.Href = "https://www.cve.org/CVERecord?id=" + id
-			row.Extra = append(row.Extra, link{"NVD", "https://nvd.nist.gov/vuln/detail/" + id})
+			row.Main.Href = template.URL("https://www.cve.org/CVERecord?id=" + id)
+			row.Extra = append(row.Extra, link{"NVD", template.URL("https://nvd.nist.gov/vuln/detail/" + id)})
 			if a := cveAnchor(v); a != "" {
-				row.Extra = append(row.Extra, link{"all advisories", a})
+				row.Extra = append(row.Extra, link{"all advisories", template.URL(a)})
 			}
 		}
 	case "freebsdpr":
 		if m := rePR.FindStringSubmatch(v); m != nil {
-			row.Main.Href = "https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=" + m[1]
+			row.Main.Href = template.URL("https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=" + m[1])
 		}
 	case "bid":
 		if reDigits.MatchString(v) {
@@ -108,7 +111,7 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 		}
 	case "certvu":
 		if reDigits.MatchString(v) {
-			row.Main.Href = "https://www.kb.cert.org/vuls/id/" + v
+			row.Main.Href = template.URL("https://www.kb.cert.org/vuls/id/" + v)
 		}
 	case "uscertsa":
 		if reAlertID.MatchString(v) {
@@ -120,7 +123,7 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 		}
 	case "mlist":
 		if u, ok := sanitize.URL(v); ok {
-			row.Main.Href = u
+			row.Main.Href = template.URL(u)
 		}
 		for _, a := range r.Attrs {
 			if a.Name == "msgid" && strings.TrimSpace(a.Value) != "" {
@@ -129,16 +132,8 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 		}
 	default: // url, vendor and unknown kinds: a link when it is a safe URL
 		if u, ok := sanitize.URL(v); ok {
-			row.Main.Href = u
+			row.Main.Href = template.URL(u)
 		}
 	}
 	return row
-}
-
-// urlText shortens a URL for display: without the scheme.
-func urlText(u string) string {
-	if p, err := url.Parse(u); err == nil && p.Host != "" {
-		return strings.TrimPrefix(strings.TrimPrefix(u, p.Scheme+"://"), "www.")
-	}
-	return u
 }

@@ -254,6 +254,11 @@ func (s *Site) Render(emit func(name string, data []byte) error) error {
 	p := s.plan()
 	s.warnings = p.warnings
 	jobs := p.jobs()
+	s.summary = Summary{Files: len(jobs), Entries: len(p.vulns), Packages: len(p.pkgs), CVEs: len(p.cves),
+		PkgsrcLines: p.pkgsrcLines, PkgsrcPages: len(p.pkgsrcBases)}
+	if p.otherLines() > 0 {
+		s.summary.PkgsrcPages++
+	}
 
 	var (
 		mu    sync.Mutex

@@ -65,6 +65,17 @@ type Site struct {
 	vulns    []vulnIn
 	pkgsrc   []pkgsrcIn
 	warnings []string
+	summary  Summary
+}
+
+// Summary counts what a rendered site holds.
+type Summary struct {
+	Files       int // files written (the manifest not counted)
+	Entries     int // VuXML entries, each with its page
+	Packages    int // package names, each with its page
+	CVEs        int // CVE names in cves.html
+	PkgsrcLines int // pkg-vulnerabilities lines
+	PkgsrcPages int // pkgsrc package-base pages (and the page of patterns without a name)
 }
 
 type vulnIn struct {
@@ -110,6 +121,9 @@ func (s *Site) AddPkgsrc(path, id string, advs []advisory.Advisory) {
 		}
 	}
 }
+
+// Summary returns the counts of the site; valid after Render or Write.
+func (s *Site) Summary() Summary { return s.summary }
 
 // Warnings returns what Render found odd in the data (duplicate vids, ...);
 // valid after Render or Write.

@@ -131,14 +131,14 @@ func cmpBool(a, b bool) int {
 }
 
 // renderInto renders every file into dir (which must be empty), plus the
-// manifest, and returns the names written.
+// manifest, makes them durable, and returns the names written.
 func (s *Site) renderInto(dir string) ([]string, error) {
 	var (
 		mu    sync.Mutex
 		names []string
 	)
 	err := s.Render(func(name string, data []byte) error {
-		if err := writeSynced(filepath.Join(dir, name), data); err != nil {
+		if err := writeNew(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 		mu.Lock()
@@ -150,10 +150,14 @@ func (s *Site) renderInto(dir string) ([]string, error) {
 		return nil, err
 	}
 	slices.Sort(names)
-	if err := writeSynced(filepath.Join(dir, fileManifest), manifest(names)); err != nil {
+	if err := writeNew(filepath.Join(dir, fileManifest), manifest(names)); err != nil {
 		return nil, err
 	}
-	return append(names, fileManifest), nil
+	names = append(names, fileManifest)
+	if err := syncFiles(dir, names); err != nil {
+		return nil, err
+	}
+	return names, nil
 }
 
 // manifest lists the files of a site, one per line.
@@ -188,17 +192,14 @@ func readManifest(path string) ([]string, error) {
 	return names, sc.Err()
 }
 
-// writeSynced creates path (which must not exist) with data and syncs it.
-func writeSynced(path string, data []byte) error {
+// writeNew creates path (which must not exist) with data; syncFiles
+// makes it durable later.
+func writeNew(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
 	}

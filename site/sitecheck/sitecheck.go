@@ -158,6 +158,9 @@ func parsePage(data []byte, ids map[string]bool) ([]ref, []string) {
 				if slices.Contains(linkAttrs[n.Data], a.Key) {
 					links = append(links, ref{n.Data + "@" + a.Key, a.Val})
 				}
+				if strings.Contains(a.Val, "ZgotmplZ") {
+					probs = append(probs, fmt.Sprintf("<%s %s=%q>: html/template refused a value", n.Data, a.Key, a.Val))
+				}
 				if a.Key == "style" || strings.HasPrefix(a.Key, "on") {
 					probs = append(probs, fmt.Sprintf("<%s> has a %s attribute", n.Data, a.Key))
 				}
