@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -168,7 +169,7 @@ func TestChromium(t *testing.T) {
 		screenshot(t, ctx, "advisory.png", width, height)
 	})
 
-	search := func(t *testing.T, base string) []string {
+	search := func(t *testing.T, base, query string) []string {
 		t.Helper()
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/search.html"),
@@ -196,13 +197,18 @@ func TestChromium(t *testing.T) {
 	}
 
 	t.Run("search", func(t *testing.T) {
-		titles := search(t, srv.URL)
+		titles := search(t, srv.URL, query)
 		if len(titles) == 0 || titles[0] != want {
 			t.Errorf("query %q: results %q, want %q first", query, titles, want)
 		}
 		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#results li a.title").getAttribute("href")`))
 		if err != nil || href != advisory {
 			t.Errorf("first result links %q (%v), want %q", href, err, advisory)
+		}
+		// A package name finds every advisory of the package.
+		titles = search(t, srv.URL, "openssl")
+		if !slices.Contains(titles, want) || len(titles) < 2 {
+			t.Errorf("query openssl: results %q, want %q among several", titles, want)
 		}
 		screenshot(t, ctx, "search.png", width, height)
 		// The query went into the address, so the result can be linked.
@@ -213,7 +219,7 @@ func TestChromium(t *testing.T) {
 	})
 
 	t.Run("search from file://", func(t *testing.T) {
-		titles := search(t, "file://"+filepath.ToSlash(dir))
+		titles := search(t, "file://"+filepath.ToSlash(dir), query)
 		if len(titles) == 0 || titles[0] != want {
 			t.Errorf("query %q from file://: results %q, want %q first", query, titles, want)
 		}
