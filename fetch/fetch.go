@@ -258,6 +258,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.UpToDate = true
 		res.ModTime = local.modTime
 		res.ETag = local.etag
+		// Remember when the copy was last confirmed; the database itself
+		// is not touched (its mtime is the server's).
+		writeSidecar(o.Dest, o.URL, local.etag)
 		return res, nil
 	}
 	res.Downloaded = int64(len(dl.body))
@@ -297,7 +300,7 @@ func localState(dest, rawURL string) local {
 		return local{}
 	}
 	l := local{exists: true, modTime: st.ModTime()}
-	l.etag = readSidecar(dest, rawURL, st)
+	l.etag, _ = readSidecar(dest, rawURL, st)
 	return l
 }
 
@@ -306,19 +309,21 @@ func SidecarPath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".etag")
 }
 
-// The sidecar holds three lines: the URL, the ETag, and the mtime (Unix
-// nanoseconds) and size of the file it belongs to, so that an ETag is
-// never sent for a file that was replaced by other means.
-func readSidecar(dest, rawURL string, st os.FileInfo) string {
+// The sidecar holds three lines: the URL, the ETag (maybe empty), and the
+// mtime (Unix nanoseconds) and size of the file it belongs to, so that an
+// ETag is never sent for a file that was replaced by other means. It is
+// rewritten on every successful fetch, "up to date" included: its own
+// mtime is the last time the copy was known to be current.
+func readSidecar(dest, rawURL string, st os.FileInfo) (etag string, ok bool) {
 	b, err := os.ReadFile(SidecarPath(dest))
 	if err != nil || len(b) > 4096 {
-		return ""
+		return "", false
 	}
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	if len(lines) != 3 || lines[0] != rawURL || lines[2] != stamp(st) {
-		return ""
+	if len(lines) != 3 || (rawURL != "" && lines[0] != rawURL) || lines[2] != stamp(st) {
+		return "", false
 	}
-	return lines[1]
+	return lines[1], true
 }
 
 func stamp(st os.FileInfo) string {
@@ -327,11 +332,8 @@ func stamp(st os.FileInfo) string {
 
 func writeSidecar(dest, rawURL, etag string) error {
 	side := SidecarPath(dest)
-	if etag == "" || strings.ContainsAny(etag, "\r\n") || strings.ContainsAny(rawURL, "\r\n") {
-		if err := os.Remove(side); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		return nil
+	if strings.ContainsAny(etag, "\r\n") || strings.ContainsAny(rawURL, "\r\n") {
+		etag, rawURL = "", ""
 	}
 	st, err := os.Stat(dest)
 	if err != nil {
@@ -342,6 +344,24 @@ func writeSidecar(dest, rawURL, etag string) error {
 		_, err := io.WriteString(w, text)
 		return err
 	})
+}
+
+// LastChecked tells when the copy at dest was last known to be current:
+// the later of its mtime (the server's Last-Modified) and the last
+// successful fetch of it, "up to date" answers included. ok is false when
+// dest does not exist.
+func LastChecked(dest string) (t time.Time, ok bool) {
+	st, err := os.Stat(dest)
+	if err != nil {
+		return time.Time{}, false
+	}
+	t = st.ModTime()
+	if _, valid := readSidecar(dest, "", st); valid {
+		if sst, err := os.Stat(SidecarPath(dest)); err == nil && sst.ModTime().After(t) {
+			t = sst.ModTime()
+		}
+	}
+	return t, true
 }
 
 func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
@@ -568,6 +588,9 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	res.Kind = kind
 	switch kind {
 	case VuXML:
+		if o.RequireSignature {
+			return nil, 0, fail(ErrSignature, nil, "signature check (-s) asked for, but a VuXML file carries no signature")
+		}
 		n, err := CheckVuXML(text, name, o.MaxUnpacked)
 		if err != nil {
 			return nil, 0, fail(ErrInvalid, err, "not a valid VuXML file: %v", err)
