@@ -20,6 +20,9 @@ import (
 // pkg:bsd/pkgsrc/openssl@3.0.13nb1.
 func purl(ecosystem string, p *Package) string {
 	ns := ecosystem
+	if p.Ecosystem != "" {
+		ns = p.Ecosystem
+	}
 	if ns == "" {
 		ns = "freebsd"
 	}
@@ -104,7 +107,10 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 
 	// Group findings by advisory and ignore state, in order of first
 	// appearance.
-	type key struct{ id, ignore string }
+	type key struct {
+		adv    *advisory.Advisory
+		ignore string
+	}
 	var order []key
 	groups := map[key]*cdx.Vulnerability{}
 	for i := range in.Packages {
@@ -112,7 +118,7 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 		fs := in.shown(p, true)
 		for j := range fs {
 			f := &fs[j]
-			k := key{id: f.ID()}
+			k := key{adv: f.Advisory}
 			if f.Ignored != nil {
 				k.ignore = ignoreDetail(f.Ignored)
 			}

@@ -102,8 +102,8 @@ func pkgJSONIssue(f *Finding) *uclObject {
 		versions = append(versions, uclString(v))
 	}
 	o.add("Affected versions", versions)
-	if f.Advisory.Topic != "" {
-		o.add("description", uclString(f.Advisory.Topic))
+	if t := textTopic(f.Advisory); t != "" {
+		o.add("description", uclString(t))
 	}
 	if cves := textCVEs(f.Advisory); len(cves) > 0 {
 		arr := make(uclArray, len(cves))

@@ -65,6 +65,9 @@ type Package struct {
 	HasVersion bool
 	// Base is set for the FreeBSD base system (FreeBSD, FreeBSD-kernel).
 	Base bool
+	// Ecosystem overrides Input.Ecosystem for this package ("freebsd",
+	// "pkgsrc"), when its source tells.
+	Ecosystem string
 	// Origin is the ports origin or pkgsrc PKGPATH, when known.
 	Origin string
 	// Path is the package file or directory it was read from, when any.
@@ -237,22 +240,25 @@ func (f *Finding) URLs() []string {
 func (f *Finding) CVEs() []string { return f.Advisory.CVEs }
 
 // shown returns the findings of p a renderer lists: ignored ones only with
-// ShowIgnored; with unique, each advisory once (the first match).
+// ShowIgnored; with unique, each advisory once (its first match: pkg's
+// duplicates are matches of one advisory through several blocks or names).
+// Advisories are told apart by identity, not by ID: two pkgsrc entries may
+// share a URL.
 func (in *Input) shown(p *Package, unique bool) []Finding {
 	var out []Finding
-	var seen map[string]bool
+	var seen map[*advisory.Advisory]bool
 	if unique {
-		seen = map[string]bool{}
+		seen = map[*advisory.Advisory]bool{}
 	}
 	for _, f := range p.Findings {
 		if f.Ignored != nil && !in.ShowIgnored {
 			continue
 		}
 		if unique {
-			if seen[f.ID()] {
+			if seen[f.Advisory] {
 				continue
 			}
-			seen[f.ID()] = true
+			seen[f.Advisory] = true
 		}
 		out = append(out, f)
 	}
@@ -270,7 +276,7 @@ type Summary struct {
 	Problems int
 	// Vulnerabilities counts them once per (package, advisory).
 	Vulnerabilities int
-	// Advisories is the number of distinct advisories among them.
+	// Advisories is the number of distinct advisory IDs among them.
 	Advisories int
 	// Ignored counts the ignored findings once per (package, advisory);
 	// IgnoredPackages the packages that have one.
@@ -284,20 +290,20 @@ func (in *Input) Summary() Summary {
 	for i := range in.Packages {
 		p := &in.Packages[i]
 		active, ignored := 0, 0
-		seen := map[string]bool{}
+		seen := map[*advisory.Advisory]bool{}
 		for _, f := range p.Findings {
 			if f.Ignored != nil {
-				if !seen[f.ID()] {
+				if !seen[f.Advisory] {
 					ignored++
 				}
-				seen[f.ID()] = true
+				seen[f.Advisory] = true
 				continue
 			}
 			active++
-			if !seen[f.ID()] {
+			if !seen[f.Advisory] {
 				s.Vulnerabilities++
 			}
-			seen[f.ID()] = true
+			seen[f.Advisory] = true
 			advisories[f.ID()] = true
 		}
 		s.Problems += active

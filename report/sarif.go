@@ -176,7 +176,11 @@ func sarifResultFor(in *Input, p *Package, f *Finding, idx int) sarifResult {
 	case p.Origin != "":
 		loc.PhysicalLocation = &sarifPhysical{sarifArtifact{URI: p.Origin}}
 	}
-	sum := sha256.Sum256([]byte(p.Name + "\x00" + f.ID()))
+	key := p.Name + "\x00" + f.ID()
+	if b := f.Block(); b != nil && b.Scheme == advisory.Pkgsrc {
+		key += "\x00" + b.Pattern // pkgsrc entries may share a URL
+	}
+	sum := sha256.Sum256([]byte(key))
 	res := sarifResult{
 		RuleID:              f.ID(),
 		RuleIndex:           idx,

@@ -56,7 +56,7 @@ func WriteText(w io.Writer, in *Input) error {
 	if !in.Quiet {
 		fmt.Fprintf(bw, "%d problem(s) in %d package(s) found.\n", s.Problems, s.Vulnerable)
 	}
-	if in.ShowIgnored && s.Ignored > 0 {
+	if in.ShowIgnored && !in.Quiet && s.Ignored > 0 {
 		writeIgnoredText(bw, in, s)
 	}
 	if err := bw.Flush(); err != nil {
@@ -76,13 +76,26 @@ func writeIssue(w *bufio.Writer, p *Package, f *Finding) {
 		}
 	}
 	// pkg prints a missing <topic> with printf's "(null)".
-	w.WriteString("  " + firstNonEmpty(a.Topic, "(null)") + "\n")
+	w.WriteString("  " + firstNonEmpty(textTopic(a), "(null)") + "\n")
 	for _, c := range textCVEs(a) {
 		w.WriteString("  CVE: " + c + "\n")
 	}
 	if u := f.URL(); u != "" {
 		w.WriteString("  WWW: " + u + "\n\n")
 	}
+}
+
+// textTopic is the topic line of an issue: the VuXML <topic>; for a pkgsrc
+// entry its classification as pkg_admin words it ("denial-of-service
+// vulnerability", "reached end-of-life (eol)").
+func textTopic(a *advisory.Advisory) string {
+	if a.Source != advisory.SourcePkgsrc || a.Topic == "" {
+		return a.Topic
+	}
+	if a.Class == "eol" || a.Topic == "eol" {
+		return "reached end-of-life (eol)"
+	}
+	return a.Topic + " vulnerability"
 }
 
 // affectedVersions are the strings pkg lists under "Affected versions:"
@@ -127,16 +140,16 @@ func writeIgnoredText(w *bufio.Writer, in *Input, s Summary) {
 	fmt.Fprintf(w, "\nIgnored: %d problem(s) in %d package(s):\n", s.Ignored, s.IgnoredPackages)
 	for i := range in.Packages {
 		p := &in.Packages[i]
-		seen := map[string]bool{}
+		seen := map[*advisory.Advisory]bool{}
 		for j := range p.Findings {
 			f := &p.Findings[j]
-			if f.Ignored == nil || seen[f.ID()] {
+			if f.Ignored == nil || seen[f.Advisory] {
 				continue
 			}
-			seen[f.ID()] = true
+			seen[f.Advisory] = true
 			line := p.FullName() + ": " + f.ID()
-			if f.Advisory.Topic != "" {
-				line += " " + f.Advisory.Topic
+			if t := textTopic(f.Advisory); t != "" {
+				line += " " + t
 			}
 			w.WriteString(line + "\n")
 			w.WriteString("  Reason: " + oneLine(f.Ignored.Reason) + ignoreNote(f.Ignored) + "\n")
