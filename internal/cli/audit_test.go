@@ -1,0 +1,338 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// auditSerial matches a CycloneDX serial number, which is derived from
+// the content and so from the temporary paths.
+var auditSerial = regexp.MustCompile(`"urn:uuid:[0-9a-f-]{36}"`)
+
+// auditNormalize replaces the temporary directory of the test database in
+// an output (and the CycloneDX serial number that depends on it), so that
+// golden files do not depend on it.
+func auditNormalize(out, db string) string {
+	out = strings.ReplaceAll(out, filepath.Dir(db)+string(filepath.Separator), "")
+	return auditSerial.ReplaceAllString(out, `"urn:uuid:SERIAL"`)
+}
+
+// auditWrite writes a file of the test and returns its path.
+func auditWrite(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// auditIgnoreFile is an ignore configuration with one active rule (sudo's
+// advisory by CVE name, for sudo only), one by vid and one expired rule.
+const auditIgnoreFile = `# pkgaudit ignore rules
+[[IgnoredVulns]]
+id = "CVE-2025-32463"
+package = "sudo"
+reason = "no chroot option in sudoers on these hosts"
+ignoreUntil = 2027-01-31
+
+[[IgnoredVulns]]
+id = "533b4470-3f25-11f0-b440-f02f7432cf97"
+package = "curl-8.5.*"
+reason = "curl is only used for local file: URLs"
+
+[[IgnoredVulns]]
+id = "CVE-2024-0001"
+reason = "old"
+ignoreUntil = 2025-01-01
+`
+
+// Golden outputs of every format, each reviewed by eye.
+func TestAuditGoldenOperands(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	ign := auditWrite(t, filepath.Dir(db), "ignore.toml", auditIgnoreFile)
+	operands := []string{"sudo-1.9.16p2", "curl-8.5.0", "python311-3.11.12", "nonexistent-1.0", "FreeBSD-kernel-14.2", "vim-9.1.1163"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		ops  []string // instead of operands
+	}{
+		{"text", nil, ExitFound, nil},
+		{"quiet", []string{"-q"}, ExitFound, nil},
+		{"versionless", nil, ExitFound, []string{"sudo", "fetchmail"}},
+		{"ignored", []string{"--ignore", ign}, ExitFound, nil},
+		{"show-ignored", []string{"--ignore", ign, "--show-ignored"}, ExitFound, nil},
+		{"pkg-json", []string{"--format", "pkg-json"}, ExitFound, nil},
+		{"pkg-json-compact", []string{"-Rjson-compact"}, ExitFound, nil},
+		{"json", []string{"--format", "json", "--ignore", ign, "--show-ignored"}, ExitFound, nil},
+		{"sarif", []string{"--format", "sarif", "--ignore", ign, "--show-ignored"}, ExitFound, nil},
+		{"cyclonedx", []string{"--format", "cyclonedx", "--ignore", ign, "--show-ignored"}, ExitFound, nil},
+		{"markdown", []string{"--format", "markdown", "--ignore", ign, "--show-ignored"}, ExitFound, nil},
+	} {
+		args := append([]string{"audit", "-f", db}, tc.args...)
+		if tc.ops != nil {
+			args = append(args, tc.ops...)
+		} else {
+			args = append(args, operands...)
+		}
+		out, errOut, code := run(t, "", args...)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d; stderr %q", tc.name, code, tc.code, errOut)
+		}
+		if strings.Contains(strings.Join(tc.args, " "), "--ignore") {
+			if want := "pkgaudit: " + ign + ":13: ignore entry for CVE-2024-0001 expired on 2025-01-01; it no longer applies\n"; errOut != want {
+				t.Errorf("%s: stderr %q, want %q", tc.name, errOut, want)
+			}
+		} else if errOut != "" {
+			t.Errorf("%s: stderr %q", tc.name, errOut)
+		}
+		ext := map[string]string{"json": ".json", "pkg-json": ".json", "pkg-json-compact": ".json", "sarif": ".sarif", "cyclonedx": ".cdx.json", "markdown": ".md"}[tc.name]
+		if ext == "" {
+			ext = ".txt"
+		}
+		checkGolden(t, "audit/"+tc.name+ext, []byte(auditNormalize(out, db)))
+	}
+}
+
+// The output of a database that lists nothing for the packages, and of no
+// packages at all.
+func TestAuditClean(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nonexistent-1.0"}, "0 problem(s) in 0 package(s) found.\n"},
+		{[]string{"-q", "nonexistent-1.0"}, ""},
+		{[]string{"-Rjson", "nonexistent-1.0"}, "{\n    \"pkg_count\": 0\n}\n"},
+		{[]string{"--format", "pkg-json-compact", "nonexistent-1.0"}, "{\"pkg_count\":0}\n"},
+		{[]string{"--from", "-"}, "0 problem(s) in 0 package(s) found.\n"},
+	} {
+		out, errOut, code := run(t, "", append([]string{"audit", "-f", db}, tc.args...)...)
+		if out != tc.want || errOut != "" || code != ExitOK {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+}
+
+// pkgsrc databases and packages: pkg-like blocks in text, pkg_admin's
+// entries.
+func TestAuditPkgsrcGolden(t *testing.T) {
+	dir := t.TempDir()
+	pkgdb := filepath.Join(dir, "pkgdb")
+	for _, p := range []string{"openssl-0.9.8q", "asterisk-1.8.3", "xrdb-1.0.9", "mozilla-1.7.13"} {
+		auditWrite(t, pkgdb, p+"/+CONTENTS", "@name "+p+"\n")
+	}
+	auditWrite(t, pkgdb, "openssl-0.9.8q/+REQUIRED_BY", "asterisk-1.8.3\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+	}{
+		{"pkgsrc", []string{"-f", auditPkgsrcDB, "--pkgsrc-dbdir", pkgdb, "-r"}, nil, ExitFound},
+		{"pkgsrc-no-eol", []string{"-f", auditPkgsrcDB, "--pkgsrc-dbdir", pkgdb}, map[string]string{"CHECK_END_OF_LIFE": "no"}, ExitFound},
+		{"pkgsrc-versionless", []string{"-f", auditPkgsrcDB, "--no-eol", "xrdb", "openssl-0.9.8q"}, nil, ExitFound},
+	} {
+		out, errOut, code := runEnv(t, tc.env, "", append([]string{"audit"}, tc.args...)...)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d; stderr %q", tc.name, code, tc.code, errOut)
+		}
+		checkGolden(t, "audit/"+tc.name+".txt", []byte(strings.ReplaceAll(out, dir, "$DIR")))
+	}
+}
+
+// auditCopy copies a database into dir with the fixed test modification
+// time, so that reports naming it are reproducible.
+func auditCopy(t *testing.T, src, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := auditWrite(t, dir, filepath.Base(src), string(data))
+	if err := os.Chtimes(path, auditDBTime, auditDBTime); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// auditTar builds a tar archive of name/content pairs.
+func auditTar(t *testing.T, members ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for i := 0; i+1 < len(members); i += 2 {
+		if err := tw.WriteHeader(&tar.Header{Name: members[i], Mode: 0o644, Size: int64(len(members[i+1])), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(members[i+1]))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Every inventory source, combined: operands, a list on standard input,
+// package files, an INDEX (also telling which fixes exist) and the base
+// system given by version.
+func TestAuditInventories(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	dir := t.TempDir()
+	pkgs := filepath.Join(dir, "packages")
+	auditWrite(t, pkgs, "All/curl-8.5.0.pkg", string(auditTar(t, "+COMPACT_MANIFEST", `{"name":"curl","version":"8.5.0","origin":"ftp/curl"}`)))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(auditTar(t, "+CONTENTS", "@name xrdb-1.0.8\n", "+BUILD_INFO", "PKGPATH=x11/xrdb\n"))
+	zw.Close()
+	auditWrite(t, pkgs, "All/xrdb-1.0.8.tgz", gz.String())
+	index := auditWrite(t, dir, "INDEX-14",
+		"curl-8.14.1|/usr/ports/ftp/curl|/usr/local|c|d|m|ftp|||https://curl.se/|||\n"+
+			"sudo-1.9.16p2|/usr/ports/security/sudo|/usr/local|c|d|m|security|||https://www.sudo.ws/|||\n")
+	pkgsrcDB := auditCopy(t, auditPkgsrcDB, filepath.Dir(db))
+	out, errOut, code := run(t, "expat-2.6.3\n# comment\n\nvim-9.1.1163\n",
+		"audit", "--format", "json", "-f", db, "-f", pkgsrcDB, "--from", "-", "-d", pkgs,
+		"--index", index, "--base-version", "14.2-RELEASE-p1,14.2-RELEASE", "python311-3.11.12")
+	if code != ExitFound || errOut != "" {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	checkGolden(t, "audit/inventories.json", []byte(strings.ReplaceAll(auditNormalize(out, db), dir, "$DIR")))
+
+	// The same as text: xrdb from a pkgsrc package is judged by the pkgsrc
+	// entries only; the base-system packages are sorted among the others.
+	out, _, _ = run(t, "expat-2.6.3\nvim-9.1.1163\n", "audit", "-q", "-f", db, "-f", auditPkgsrcDB, "--from", "-", "-d", pkgs,
+		"--index", index, "--base-version", "14.2-RELEASE-p1,14.2-RELEASE", "python311-3.11.12")
+	want := "FreeBSD-14.2_1\nFreeBSD-kernel-14.2\ncurl-8.5.0\nexpat-2.6.3\npython311-3.11.12\nsudo-1.9.16p2\nvim-9.1.1163\nxrdb-1.0.8\n"
+	if out != want {
+		t.Errorf("-q:\n got %q\nwant %q", out, want)
+	}
+}
+
+// Exit statuses: 0 clean, 1 vulnerable, 2 errors (1 with --compat-exit).
+func TestAuditExitCodes(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	dir := t.TempDir()
+	empty := auditWrite(t, dir, "empty.xml", "")
+	badIgnore := auditWrite(t, dir, "bad.toml", "[[IgnoredVulns]]\nid = \"x\"\n")
+	ignoreAll := auditWrite(t, dir, "all.toml", "[[IgnoredVulns]]\nid = \"24f4b495-56a1-11f0-9621-93abbef07693\"\nreason = \"r\"\n")
+	badPkgs := filepath.Join(dir, "pkgs")
+	auditWrite(t, badPkgs, "broken-1.0.pkg", "not an archive at all, nothing to see")
+	auditWrite(t, badPkgs, "curl-8.5.0.pkg", string(auditTar(t, "+COMPACT_MANIFEST", `{"name":"curl","version":"8.5.0"}`)))
+	nodb := filepath.Join(dir, "nodb")
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stderr string // a part of it
+		stdout string // exact, when not "*"
+	}{
+		{"clean", nil, []string{"-f", db, "nonexistent-1.0"}, ExitOK, "", "0 problem(s) in 0 package(s) found.\n"},
+		{"vulnerable", nil, []string{"-q", "-f", db, "sudo-1.9.16p2"}, ExitFound, "", "sudo-1.9.16p2\n"},
+		{"only ignored", nil, []string{"-f", db, "--ignore", ignoreAll, "sudo-1.9.16p2"}, ExitOK, "", "0 problem(s) in 0 package(s) found.\n"},
+		{"AUDIT_IGNORE_GLOB", map[string]string{"AUDIT_IGNORE_GLOB": "cu*, su?o"}, []string{"-q", "-f", db, "sudo-1.9.16p2", "curl-8.5.0"}, ExitOK, "", ""},
+		{"AUDIT_IGNORE_REGEX", map[string]string{"AUDIT_IGNORE_REGEX": "^s[u]+d"}, []string{"-q", "-f", db, "sudo-1.9.16p2", "curl-8.5.0"}, ExitFound, "", "curl-8.5.0\n"},
+		{"bad AUDIT_IGNORE_REGEX", map[string]string{"AUDIT_IGNORE_REGEX": "(["}, []string{"-f", db, "sudo"}, ExitError, "AUDIT_IGNORE_REGEX", ""},
+		{"missing database", nil, []string{"-f", filepath.Join(dir, "none.xml"), "sudo"}, ExitError, "none.xml", ""},
+		{"missing database, compat", nil, []string{"--compat-exit", "-f", filepath.Join(dir, "none.xml"), "sudo"}, ExitFound, "none.xml", ""},
+		{"default database missing", map[string]string{"PKG_DBDIR": nodb}, []string{"sudo"}, ExitError, "vuln.xml", ""},
+		{"empty database", nil, []string{"-f", empty, "sudo"}, ExitError, "empty.xml", ""},
+		{"bad format", nil, []string{"-f", db, "--format", "yaml", "sudo"}, ExitError, "unknown --format", ""},
+		{"bad raw", nil, []string{"-f", db, "-Rxml", "sudo"}, ExitError, "invalid argument xml for --raw option", ""},
+		{"raw ucl", nil, []string{"-f", db, "-Rucl", "sudo"}, ExitError, "not supported", ""},
+		{"bad flag", nil, []string{"-x"}, ExitError, "unknown shorthand flag", ""},
+		{"bad ignore file", nil, []string{"-f", db, "--ignore", badIgnore, "sudo"}, ExitError, "bad.toml:", ""},
+		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist", ""},
+		{"bad list", nil, []string{"-f", db, "--from", "-"}, ExitError, "-:1:4: blank inside a package name", ""},
+		{"unreadable package file", nil, []string{"-q", "-f", db, "-d", badPkgs}, ExitError, "broken-1.0.pkg", "curl-8.5.0\n"},
+		{"no installed database", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db}, ExitOK, "", ""},
+		{"no installed database, json", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db, "--format", "json"}, ExitOK, "", "*"},
+		{"no base here", nil, []string{"-f", db, "--base"}, ExitError, "base system", ""},
+		{"bad base version", nil, []string{"-f", db, "--base-version", "14.1 RELEASE"}, ExitError, "--base-version", ""},
+		{"offline fetch", nil, []string{"-F", "--offline", "-f", filepath.Join(dir, "fetched.xml"), "sudo"}, ExitError, "offline", ""},
+	} {
+		stdin := ""
+		if tc.name == "bad list" {
+			stdin = "two words-1\n"
+		}
+		out, errOut, code := runEnv(t, tc.env, stdin, append([]string{"audit"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errOut, tc.stderr) || (tc.stderr == "" && errOut != "") || (tc.stdout != "*" && out != tc.stdout) {
+			t.Errorf("%s: exit %d (want %d), stdout %q (want %q), stderr %q (want ...%s...)", tc.name, code, tc.code, out, tc.stdout, errOut, tc.stderr)
+		}
+	}
+}
+
+// The SARIF and CycloneDX outputs of the CLI validate against their
+// schemas.
+func TestAuditSchemas(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	ign := auditWrite(t, t.TempDir(), "ignore.toml", auditIgnoreFile)
+	load := func(file string) any {
+		f, err := os.Open(filepath.Join("../../report/testdata/schema", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	compile := func(main string, extra map[string]string) *jsonschema.Schema {
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		for url, file := range extra {
+			if err := c.AddResource(url, load(file)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.AddResource("file:///schema/"+main, load(main)); err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Compile("file:///schema/" + main)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	schemas := map[string]*jsonschema.Schema{
+		"sarif": compile("sarif-schema-2.1.0.json", nil),
+		"cyclonedx": compile("bom-1.6.schema.json", map[string]string{
+			"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
+			"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schema.json",
+		}),
+	}
+	for format, s := range schemas {
+		for _, args := range [][]string{
+			{"sudo-1.9.16p2", "curl-8.5.0", "sudo", "FreeBSD-kernel-14.2", "nonexistent-1.0"},
+			{"nonexistent-1.0"},
+			{"-f", auditPkgsrcDB, "openssl-0.9.8q", "mozilla-1.7.13"},
+		} {
+			out, errOut, code := run(t, "", append([]string{"audit", "--format", format, "--show-ignored", "--ignore", ign, "-f", db}, args...)...)
+			if code == ExitError {
+				t.Fatalf("%s %q: %s", format, args, errOut)
+			}
+			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+			if err != nil {
+				t.Fatalf("%s %q: not JSON: %v", format, args, err)
+			}
+			if err := s.Validate(doc); err != nil {
+				t.Errorf("%s %q does not validate:\n%v", format, args, err)
+			}
+		}
+	}
+}
