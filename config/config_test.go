@@ -225,3 +225,31 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// The example file of the README is valid and is what the tests use.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(readme), "# /usr/local/etc/pkgaudit.toml\n")
+	if start < 0 {
+		t.Fatal("README has no example pkgaudit.toml")
+	}
+	end := strings.Index(string(readme[start:]), "```")
+	example := string(readme[start : start+end])
+	want, _ := os.ReadFile("testdata/example.toml")
+	if example != string(want) {
+		t.Errorf("README example differs from testdata/example.toml:\n%s", example)
+	}
+	if err := Check([]byte(example), "README"); err != nil {
+		t.Error(err)
+	}
+	c, err := LoadPaths(filepath.Join("testdata", "example.toml"), envOf(nil), noPaths())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Pkgsrc.Keyring != "/usr/pkg/etc/pkgsrc-security.gpg" || c.Fetch.MaxDownload != 64<<20 || c.Audit.CacheDir != "/var/cache/pkgaudit" {
+		t.Errorf("%+v", c)
+	}
+}
