@@ -376,8 +376,8 @@ func (c *checker) name(e *vuxml.Entry, kind vuxml.AffectedKind, n vuxml.Name) {
 	braces := strings.ContainsAny(t, "{}")
 	if kind == vuxml.Package {
 		var bad []string
-		for _, r := range badNameSet {
-			if strings.ContainsRune(t, r) {
+		for _, r := range t {
+			if strings.ContainsRune(badNameSet, r) && !slices.Contains(bad, string(r)) {
 				bad = append(bad, string(r))
 			}
 		}

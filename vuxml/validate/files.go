@@ -23,14 +23,42 @@ func (e *FileError) Unwrap() error { return e.Err }
 // returns the findings in file order, or a *FileError for a file that
 // cannot be read or parsed.
 func Files(paths []string, opts Options) ([]Finding, error) {
+	ins := make([]input, len(paths))
+	for i, p := range paths {
+		ins[i] = input{path: p}
+	}
+	return run(ins, opts)
+}
+
+// Bytes validates one file held in memory, data, named file in positions
+// (external entities are resolved relative to it).
+func Bytes(file string, data []byte, opts Options) ([]Finding, error) {
+	return run([]input{{path: file, data: data}}, opts)
+}
+
+type input struct {
+	path string
+	data []byte // nil: read the file
+}
+
+func run(ins []input, opts Options) ([]Finding, error) {
 	var docs []*vuxml.Document
 	var srcs []Source
 	var order []string
 	seenFile := map[string]bool{}
 	seenEntry := map[string]bool{} // absolute file + offset of each entry
 	var out []Finding
-	for _, p := range paths {
-		doc, err := vuxml.ParseFile(p, vuxml.ParseOptions{})
+	mem := map[string][]byte{}
+	for _, in := range ins {
+		p := in.path
+		var doc *vuxml.Document
+		var err error
+		if in.data != nil {
+			mem[absPath(p)] = in.data
+			doc, err = vuxml.Parse(in.data, vuxml.ParseOptions{FileName: p})
+		} else {
+			doc, err = vuxml.ParseFile(p, vuxml.ParseOptions{})
+		}
 		if err != nil {
 			return nil, &FileError{p, err}
 		}
@@ -58,9 +86,11 @@ func Files(paths []string, opts Options) ([]Finding, error) {
 			}
 			seenFile[a] = true
 			order = append(order, f)
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, &FileError{f, err}
+			data, ok := mem[a]
+			if !ok {
+				if data, err = os.ReadFile(f); err != nil {
+					return nil, &FileError{f, err}
+				}
 			}
 			srcs = append(srcs, Source{File: f, Data: data})
 			fs, err := CheckText(f, data, opts)
@@ -85,14 +115,21 @@ func absPath(p string) string {
 }
 
 // dedupe drops a finding that repeats another at the same place with the
-// same check and message.
+// same check and message, and a missing-element finding of the model
+// checks where the parser already reported a structural issue (the
+// parser's findings come first).
 func dedupe(fs []Finding) []Finding {
 	type key struct {
 		file       string
 		line, col  int
 		check, msg string
 	}
+	type at struct {
+		file      string
+		line, col int
+	}
 	seen := map[key]bool{}
+	structure := map[at]bool{}
 	out := fs[:0]
 	for _, f := range fs {
 		k := key{f.File, f.Line, f.Col, f.Check, f.Message}
@@ -100,6 +137,16 @@ func dedupe(fs []Finding) []Finding {
 			continue
 		}
 		seen[k] = true
+		a := at{f.File, f.Line, f.Col}
+		switch f.Check {
+		case "range-missing", "references-missing", "dates-missing", "structure":
+			if structure[a] {
+				continue
+			}
+		}
+		if f.Check == "structure" {
+			structure[a] = true
+		}
 		out = append(out, f)
 	}
 	return out
