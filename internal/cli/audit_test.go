@@ -4,9 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -334,5 +337,76 @@ func TestAuditSchemas(t *testing.T) {
 				t.Errorf("%s %q does not validate:\n%v", format, args, err)
 			}
 		}
+	}
+}
+
+// -F downloads the database through the fetch hooks before auditing, and
+// an old database draws the stale warning.
+func TestAuditFetchAndStale(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "vuln.xml")
+	env := map[string]string{"VULNXML_SITE": "file://" + db}
+	out, errOut, code := runEnv(t, env, "", "audit", "-F", "-q", "-f", dest, "sudo-1.9.16p2", "nonexistent-1.0")
+	if code != ExitFound || out != "sudo-1.9.16p2\n" {
+		t.Errorf("-F: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, err := os.Stat(dest); err != nil {
+		t.Errorf("-F did not write the database: %v", err)
+	}
+
+	var errb bytes.Buffer
+	old := testEnv("", &errb, &errb).Now().AddDate(0, 0, -30)
+	if err := os.Chtimes(dest, old, old); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = run(t, "", "audit", "-q", "-f", dest, "sudo-1.9.16p2")
+	if code != ExitFound || out != "sudo-1.9.16p2\n" || !strings.Contains(errOut, "30 days") {
+		t.Errorf("stale: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// --available tells fix_available from an INDEX that is not audited.
+func TestAuditFixAvailable(t *testing.T) {
+	db := auditCombinedVuXML(t)
+	index := auditWrite(t, t.TempDir(), "INDEX-14",
+		"curl-8.14.1|/usr/ports/ftp/curl|/usr/local|c|d|m|ftp|||https://curl.se/|||\n"+
+			"vim-9.1.1170|/usr/ports/editors/vim|/usr/local|c|d|m|editors|||https://www.vim.org/|||\n")
+	out, errOut, code := run(t, "", "audit", "--format", "json", "--available", index, "-f", db, "curl-8.5.0", "vim-9.1.1163", "sudo-1.9.16p2")
+	if code != ExitFound || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var r struct {
+		Results []struct {
+			Package         string
+			Vulnerabilities []struct {
+				ID           string
+				FixedIn      *string `json:"fixed_in"`
+				FixAvailable *bool   `json:"fix_available"`
+			}
+		}
+		Summary struct{ Packages int }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, res := range r.Results {
+		for _, v := range res.Vulnerabilities {
+			s := "null"
+			if v.FixAvailable != nil {
+				s = strconv.FormatBool(*v.FixAvailable)
+			}
+			got[res.Package+" "+*v.FixedIn] += s + " "
+		}
+	}
+	want := map[string]string{
+		"curl-8.5.0 8.14.0":      "true ",      // 8.14.1 is not affected
+		"vim-9.1.1163 9.1.1164":  "true true ", // two advisories fixed in 9.1.1164: 9.1.1170 exists
+		"vim-9.1.1163 9.1.1198":  "false ",     // 9.1.1170 is still below 9.1.1198
+		"sudo-1.9.16p2 1.9.17p1": "null ",      // the INDEX does not list sudo
+	}
+	if !reflect.DeepEqual(got, want) || r.Summary.Packages != 3 {
+		t.Errorf("got %q, want %q (summary %+v)", got, want, r.Summary)
 	}
 }
