@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/config"
@@ -20,8 +22,11 @@ import (
 // as it was; the error is a *codeError (exit 2) with one line to print.
 func fetchForAudit(env *Env, cfg *config.Config, dbPath string, quiet bool) error {
 	feed, site := "freebsd", cfg.FreeBSD.Site
-	if fetchIsPkgsrc(cfg, dbPath) {
+	switch ext := strings.ToLower(filepath.Ext(dbPath)); {
+	case fetchIsPkgsrc(cfg, dbPath):
 		feed, site = "pkgsrc", cfg.Pkgsrc.URL
+	case ext == ".json" || ext == ".zip":
+		return &codeError{ExitError, fmt.Errorf("-F: %s is not a VuXML or pkg-vulnerabilities file; there is no feed to fetch it from", dbPath)}
 	}
 	if cfg.Fetch.Offline {
 		if u, err := url.Parse(site); err != nil || u.Scheme != "file" {

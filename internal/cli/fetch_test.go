@@ -326,3 +326,15 @@ func TestFetchUpToDateCountsAsRefresh(t *testing.T) {
 		t.Errorf("after 304: %q", errb.String())
 	}
 }
+
+func TestFetchForAuditRefusesOSV(t *testing.T) {
+	cfg, _ := config.LoadPaths("", func(string) string { return "" }, config.Paths{})
+	var out, errb bytes.Buffer
+	fetchTransport = ft.NoNetwork{T: t}
+	defer func() { fetchTransport = nil }()
+	for _, p := range []string{"/tmp/osv.zip", "/tmp/x.json"} {
+		if err := fetchForAudit(testEnv("", &out, &errb), cfg, p, true); err == nil || !strings.Contains(err.Error(), "no feed") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
