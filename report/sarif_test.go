@@ -69,7 +69,7 @@ func boolp(b bool) *bool { return &b }
 func freebsdInput() *Input {
 	return &Input{
 		ToolVersion: "0.1.0",
-		Databases:   []Database{{Path: "/var/db/pkg/vuln.xml", Format: "vuxml", SHA256: "00ff", Entries: 3, Modified: auditTime.Add(-time.Hour)}},
+		Databases:   []Database{{Path: "/var/db/pkg/vuln.xml", Format: "vuxml", SHA256: "b45033f033697ddda3b37ac9e24ffdbc5680897772787d2662673fdac8c86035", Entries: 3, Modified: auditTime.Add(-time.Hour)}},
 		Ecosystem:   "freebsd",
 		Time:        auditTime,
 		ShowIgnored: true,
@@ -96,7 +96,7 @@ func freebsdInput() *Input {
 func pkgsrcInput() *Input {
 	return &Input{
 		ToolVersion: "0.1.0",
-		Databases:   []Database{{Path: "/usr/pkg/pkgdb/pkg-vulnerabilities", Format: "pkg-vulnerabilities", Entries: 3}},
+		Databases:   []Database{{Path: "/usr/pkg/pkgdb/pkg-vulnerabilities", Format: "pkg-vulnerabilities", SHA256: "a55e71b2c77f01ac36214d32ac6d24fb4a3ca4a95e22be70bc86d969505eb088", Entries: 3}},
 		Ecosystem:   "pkgsrc",
 		Time:        auditTime,
 		Packages: []Package{
@@ -202,6 +202,7 @@ func TestSchemas(t *testing.T) {
 		"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
 		"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schema.json",
 	})
+	own := compileSchema(t, "pkgaudit-audit.schema.json", nil)
 	for _, in := range inputs {
 		for _, tc := range []struct {
 			name   string
@@ -210,6 +211,7 @@ func TestSchemas(t *testing.T) {
 		}{
 			{"sarif", sarif, renderers[0].write},
 			{"cyclonedx", bom, renderers[1].write},
+			{"json", own, renderers[4].write},
 		} {
 			var buf bytes.Buffer
 			if err := tc.write(&buf, in.in()); err != nil {

@@ -278,8 +278,9 @@ func TestAuditExitCodes(t *testing.T) {
 	}
 }
 
-// The SARIF and CycloneDX outputs of the CLI validate against their
-// schemas.
+// The SARIF, CycloneDX and JSON outputs of the CLI validate against their
+// schemas (pkgaudit's own JSON against report/testdata/schema/
+// pkgaudit-audit.schema.json, which the README documents).
 func TestAuditSchemas(t *testing.T) {
 	db := auditCombinedVuXML(t)
 	ign := auditWrite(t, t.TempDir(), "ignore.toml", auditIgnoreFile)
@@ -313,6 +314,7 @@ func TestAuditSchemas(t *testing.T) {
 		return s
 	}
 	schemas := map[string]*jsonschema.Schema{
+		"json":  compile("pkgaudit-audit.schema.json", nil),
 		"sarif": compile("sarif-schema-2.1.0.json", nil),
 		"cyclonedx": compile("bom-1.6.schema.json", map[string]string{
 			"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
