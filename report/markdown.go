@@ -122,13 +122,20 @@ func mdCell(s string) string {
 	return mdEscape(s)
 }
 
+// The replacers are built once: building one per call costs more than the
+// replacing.
+var (
+	mdCodeReplacer = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|")
+	mdURLReplacer  = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C")
+)
+
 // mdCode renders s as inline code, choosing a fence longer than any run of
 // backticks inside; pipes are escaped for tables.
 func mdCode(s string) string {
 	if s == "" {
 		return "—"
 	}
-	s = strings.NewReplacer("\n", " ", "\r", " ", "|", "\\|").Replace(s)
+	s = mdCodeReplacer.Replace(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -146,7 +153,7 @@ func mdLink(f *Finding) string {
 	if len(urls) == 0 || !safeURL(urls[0]) {
 		return mdCell(f.ID())
 	}
-	u := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C").Replace(urls[0])
+	u := mdURLReplacer.Replace(urls[0])
 	return "[" + mdEscape(f.ID()) + "](" + u + ")"
 }
 

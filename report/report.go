@@ -247,8 +247,9 @@ func (f *Finding) CVEs() []string { return f.Advisory.CVEs }
 func (in *Input) shown(p *Package, unique bool) []Finding {
 	var out []Finding
 	var seen map[*advisory.Advisory]bool
+	unique = unique && len(p.Findings) > 1
 	if unique {
-		seen = map[*advisory.Advisory]bool{}
+		seen = make(map[*advisory.Advisory]bool, len(p.Findings))
 	}
 	for _, f := range p.Findings {
 		if f.Ignored != nil && !in.ShowIgnored {
@@ -289,8 +290,11 @@ func (in *Input) Summary() Summary {
 	advisories := map[string]bool{}
 	for i := range in.Packages {
 		p := &in.Packages[i]
+		if len(p.Findings) == 0 {
+			continue
+		}
 		active, ignored := 0, 0
-		seen := map[*advisory.Advisory]bool{}
+		seen := make(map[*advisory.Advisory]bool, len(p.Findings))
 		for _, f := range p.Findings {
 			if f.Ignored != nil {
 				if !seen[f.Advisory] {

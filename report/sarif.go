@@ -214,11 +214,13 @@ func sarifResultFor(in *Input, p *Package, f *Finding, idx int) sarifResult {
 	return res
 }
 
+var sarifURIReplacer = strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F")
+
 // fileURI turns a file path into a URI reference: relative paths stay
 // relative, absolute ones become file: URIs.
 func fileURI(path string) string {
 	path = strings.ReplaceAll(path, "\\", "/")
-	esc := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F").Replace(path)
+	esc := sarifURIReplacer.Replace(path)
 	if strings.HasPrefix(path, "/") {
 		return "file://" + esc
 	}
