@@ -85,6 +85,7 @@ file cannot be read or parsed.`,
 				}
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				if err := enc.Encode(doc); err != nil {
 					return err
 				}
