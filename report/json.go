@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -108,6 +111,32 @@ func WriteJSON(w io.Writer, in *Input) error {
 		}
 		r.Databases = append(r.Databases, jd)
 	}
+	s := in.Summary()
+	r.Summary = jsonSummary{Packages: s.Packages, VulnerablePackages: s.Vulnerable,
+		Vulnerabilities: s.Vulnerabilities, Problems: s.Problems, Ignored: s.Ignored}
+
+	// The report around an empty results array, then the results one at
+	// a time (a report of thousands of findings is never held whole), each
+	// indented as encoding/json indents it in place.
+	var frame bytes.Buffer
+	enc := json.NewEncoder(&frame)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	const empty = "\n  \"results\": [],\n"
+	head, tail, ok := bytes.Cut(frame.Bytes(), []byte(empty))
+	if !ok {
+		return errors.New("writing JSON: no results array in the frame")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head)
+	n := 0
+	var item bytes.Buffer
+	ienc := json.NewEncoder(&item)
+	ienc.SetIndent("    ", "  ")
+	ienc.SetEscapeHTML(false)
 	for i := range in.Packages {
 		p := &in.Packages[i]
 		fs := in.shown(p, true)
@@ -129,15 +158,25 @@ func WriteJSON(w io.Writer, in *Input) error {
 		for j := range fs {
 			res.Vulnerabilities = append(res.Vulnerabilities, jsonVulnFor(&fs[j]))
 		}
-		r.Results = append(r.Results, res)
+		item.Reset()
+		if err := ienc.Encode(res); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+		if n == 0 {
+			bw.WriteString("\n  \"results\": [\n    ")
+		} else {
+			bw.WriteString(",\n    ")
+		}
+		bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		n++
 	}
-	s := in.Summary()
-	r.Summary = jsonSummary{Packages: s.Packages, VulnerablePackages: s.Vulnerable,
-		Vulnerabilities: s.Vulnerabilities, Problems: s.Problems, Ignored: s.Ignored}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	if n == 0 {
+		bw.WriteString(empty)
+	} else {
+		bw.WriteString("\n  ],\n")
+	}
+	bw.Write(tail)
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing JSON: %w", err)
 	}
 	return nil
