@@ -73,6 +73,7 @@ func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
 		d.Entity[string(m[1])] = "\uE000" // opaque: never white space
 	}
 	var toks []token
+	var open []token // RawToken does not match end tags to start tags
 	for {
 		start := int(d.InputOffset())
 		t, err := d.RawToken()
@@ -94,8 +95,16 @@ func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
 			tk.kind, tk.prefix, tk.local = tStart, t.Name.Space, t.Name.Local
 			tk.selfClose = bytes.HasSuffix(data[start:end], []byte("/>"))
 			tk.attrs = attrRanges(data, start, end, t.Attr)
+			open = append(open, tk)
 		case xml.EndElement:
 			tk.kind, tk.prefix, tk.local = tEnd, t.Name.Space, t.Name.Local
+			if len(open) == 0 {
+				return nil, &SyntaxError{Pos: lines.pos(file, start), Msg: fmt.Sprintf("unexpected end element </%s>", qname(tk))}
+			}
+			if o := open[len(open)-1]; o.prefix != tk.prefix || o.local != tk.local {
+				return nil, &SyntaxError{Pos: lines.pos(file, start), Msg: fmt.Sprintf("element <%s> closed by </%s>", qname(o), qname(tk))}
+			}
+			open = open[:len(open)-1]
 		case xml.CharData:
 			tk.kind, tk.text = tText, string(t)
 			if bytes.HasPrefix(data[start:end], []byte("<![CDATA[")) {
@@ -110,7 +119,18 @@ func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
 		}
 		toks = append(toks, tk)
 	}
+	if len(open) > 0 {
+		o := open[len(open)-1]
+		return nil, &SyntaxError{Pos: lines.pos(file, o.start), Msg: fmt.Sprintf("element <%s> is never closed", qname(o))}
+	}
 	return toks, nil
+}
+
+func qname(t token) string {
+	if t.prefix != "" {
+		return t.prefix + ":" + t.local
+	}
+	return t.local
 }
 
 // attrRanges finds the byte range of each attribute value inside the raw

@@ -561,7 +561,8 @@ func (t *tidier) sortEntries() ([]byte, bool) {
 		start, end := t.toks[e[0]].start, t.toks[e[1]].end
 		var own []Change
 		for _, c := range t.changes {
-			if c.Start >= start && c.End <= end {
+			insertAtEdge := c.Start == c.End && (c.Start == start || c.Start == end)
+			if c.Start >= start && c.End <= end && !insertAtEdge {
 				c.Start -= start
 				c.End -= start
 				own = append(own, c)
