@@ -31,23 +31,21 @@ import (
 //	  meta     build id, options fingerprint, database infos with the
 //	           FileID and SHA-256 of every file read, origin file names,
 //	           advisory count, problems (uvarints and strings)
-//	  slots    u32 ...            the key hash table
-//	  keys     24-byte records    hash kind off n post npost (u32 each)
-//	  strs     key strings
-//	  posts    u32 ...            postings
-//	  items    16-byte records    adv block name (u32) kind system (u8) 2 × 0
+//	  slots keys strs posts items ranges
+//	           the table, exactly as in memory (see table)
 //	  offsets  u32 × (nadv+1)     record boundaries
-//	  records  advisory records (codec.go), decoded only when a look-up
-//	           needs them
+//	  records  advisory records (codec.go), decoded only for the
+//	           advisories a look-up reports
 //	crc u32   CRC-32C (Castagnoli) of everything before it
 //
 // Integers are little-endian. A file whose magic, version, lengths,
-// checksum, build id, options or tables do not agree is rebuilt, never
-// trusted.
+// checksum, build id or options do not agree is rebuilt, never trusted;
+// reading it costs one read, one CRC and the meta section, whatever its
+// size, as the table is used in place.
 const (
 	cacheMagic   = "PKGAUDIX"
-	cacheVersion = 1
-	numSections  = 8
+	cacheVersion = 2
+	numSections  = 9
 )
 
 const (
@@ -57,6 +55,7 @@ const (
 	secStrs
 	secPosts
 	secItems
+	secRanges
 	secOffsets
 	secRecords
 )
@@ -276,39 +275,37 @@ func align8(n int) int { return (n + 7) &^ 7 }
 
 // splitCache checks a cache file's framing and checksum and returns its
 // sections.
-func splitCache(data string) ([numSections]string, error) {
-	var secs [numSections]string
+func splitCache(data []byte) ([numSections][]byte, error) {
+	var secs [numSections][]byte
 	head := 16 + 16*numSections
-	if len(data) < head+4 || data[:8] != cacheMagic {
+	if len(data) < head+4 || string(data[:8]) != cacheMagic {
 		return secs, errCache
 	}
 	le := binary.LittleEndian
-	b := unsafe.Slice(unsafe.StringData(data), len(data))
-	if le.Uint32(b[8:]) != cacheVersion || le.Uint32(b[12:]) != numSections {
+	if le.Uint32(data[8:]) != cacheVersion || le.Uint32(data[12:]) != numSections {
 		return secs, errCache
 	}
 	body := len(data) - 4
-	if crc32.Checksum(b[:body], castagnoli) != le.Uint32(b[body:]) {
+	if crc32.Checksum(data[:body], castagnoli) != le.Uint32(data[body:]) {
 		return secs, errCache
 	}
 	for i := range secs {
-		off, n := le.Uint64(b[16+16*i:]), le.Uint64(b[24+16*i:])
+		off, n := le.Uint64(data[16+16*i:]), le.Uint64(data[24+16*i:])
 		if off < uint64(head) || off > uint64(body) || n > uint64(body)-off {
 			return secs, errCache
 		}
-		secs[i] = data[off : off+n]
+		secs[i] = data[off : off+n : off+n]
 	}
 	return secs, nil
 }
 
-func u32s(s string) ([]uint32, error) {
-	if len(s)%4 != 0 {
+func u32s(b []byte) ([]uint32, error) {
+	if len(b)%4 != 0 {
 		return nil, errCache
 	}
-	out := make([]uint32, len(s)/4)
+	out := make([]uint32, len(b)/4)
 	for i := range out {
-		j := 4 * i
-		out[i] = uint32(s[j]) | uint32(s[j+1])<<8 | uint32(s[j+2])<<16 | uint32(s[j+3])<<24
+		out[i] = le32(b, 4*i)
 	}
 	return out, nil
 }
@@ -320,25 +317,17 @@ func appendU32s(b []byte, v []uint32) []byte {
 	return b
 }
 
-// encodeIndex returns the sections of a cache file for ix, which NewIndex
-// built over the advisories of dbs.
+// asString views b as a string without copying; b must never be written
+// again.
+func asString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// encodeIndex returns a cache file for ix, which NewIndex built over the
+// advisories of dbs.
 func encodeIndex(ix *Index, dbs []*feed.DatabaseInfo, build, fp string) ([]byte, error) {
 	var secs [numSections][]byte
 	t := &ix.t
-	secs[secSlots] = appendU32s(make([]byte, 0, 4*len(t.slots)), t.slots)
-	kb := make([]byte, 0, 24*len(t.keys))
-	for _, k := range t.keys {
-		kb = appendU32s(kb, []uint32{k.hash, k.kind, k.off, k.n, k.post, k.npost})
-	}
-	secs[secKeys] = kb
-	secs[secStrs] = []byte(t.strs)
-	secs[secPosts] = appendU32s(make([]byte, 0, 4*len(t.posts)), t.posts)
-	ib := make([]byte, 0, 16*len(t.items))
-	for _, it := range t.items {
-		ib = appendU32s(ib, []uint32{it.adv, it.block, it.name})
-		ib = append(ib, it.kind, it.system, 0, 0)
-	}
-	secs[secItems] = ib
+	secs[secSlots], secs[secKeys], secs[secStrs] = t.slots, t.keys, []byte(t.strs)
+	secs[secPosts], secs[secItems], secs[secRanges] = t.posts, t.items, t.ranges
 	m := &cacheMeta{build: build, fp: fp, dbs: dbs, nadv: len(ix.advs), pkgsrc: ix.pkgsrc}
 	fileNum := map[string]uint64{}
 	e := &encoder{b: make([]byte, 0, 256*len(ix.advs))}
@@ -367,58 +356,19 @@ func encodeIndex(ix *Index, dbs []*feed.DatabaseInfo, build, fp string) ([]byte,
 	return encodeCache(secs), nil
 }
 
-// decodeIndex rebuilds an index from a cache file's sections; the
-// advisories are decoded on first use.
-func decodeIndex(secs [numSections]string, m *cacheMeta) (*Index, error) {
-	var t table
-	var err error
-	if t.slots, err = u32s(secs[secSlots]); err != nil {
-		return nil, err
-	}
-	kw, err := u32s(secs[secKeys])
-	if err != nil || len(kw)%6 != 0 {
-		return nil, errCache
-	}
-	t.keys = make([]keyRec, len(kw)/6)
-	for i := range t.keys {
-		w := kw[6*i:]
-		t.keys[i] = keyRec{hash: w[0], kind: w[1], off: w[2], n: w[3], post: w[4], npost: w[5]}
-	}
-	t.strs = secs[secStrs]
-	if t.posts, err = u32s(secs[secPosts]); err != nil {
-		return nil, err
-	}
-	is := secs[secItems]
-	if len(is)%16 != 0 {
-		return nil, errCache
-	}
-	t.items = make([]itemRec, len(is)/16)
-	for i := range t.items {
-		w, err := u32s(is[16*i : 16*i+12])
-		if err != nil {
-			return nil, err
-		}
-		t.items[i] = itemRec{adv: w[0], block: w[1], name: w[2], kind: is[16*i+12], system: is[16*i+13]}
-	}
-	if err := t.check(m.nadv); err != nil {
-		return nil, err
-	}
+// decodeIndex makes an index of a cache file's sections, used in place;
+// the advisories are decoded on first use.
+func decodeIndex(secs [numSections][]byte, m *cacheMeta) (*Index, error) {
+	t := table{slots: secs[secSlots], keys: secs[secKeys], strs: asString(secs[secStrs]),
+		posts: secs[secPosts], items: secs[secItems], ranges: secs[secRanges]}
 	offs, err := u32s(secs[secOffsets])
 	if err != nil || len(offs) != m.nadv+1 {
 		return nil, errCache
 	}
-	for i := 1; i < len(offs); i++ {
-		if offs[i] < offs[i-1] {
-			return nil, errCache
-		}
-	}
-	if len(offs) > 0 && (offs[0] != 0 || uint64(offs[len(offs)-1]) != uint64(len(secs[secRecords]))) {
-		return nil, errCache
-	}
 	ix := &Index{t: t, pkgsrc: m.pkgsrc,
-		recs: &records{data: secs[secRecords], off: offs, files: m.files, advs: make([]atomic.Pointer[advisory.Advisory], m.nadv)}}
+		recs: &records{data: asString(secs[secRecords]), off: offs, files: m.files, advs: make([]atomic.Pointer[advisory.Advisory], m.nadv)}}
 	if ix.pkgsrc {
-		ix.pats = make([]atomic.Pointer[compiled], len(t.items))
+		ix.pats = make([]atomic.Pointer[compiled], t.nitems())
 	}
 	for _, p := range m.problems {
 		if p.adv >= m.nadv {
@@ -437,17 +387,16 @@ func decodeIndex(secs [numSections]string, m *cacheMeta) (*Index, error) {
 // describes the databases at paths, read with these options. When some
 // file's FileID changed while its content did not, the cache file is then rewritten with the new IDs.
 func readCache(path string, paths []string, build, fp string) (*Index, []*feed.DatabaseInfo, error) {
-	raw, err := os.ReadFile(path)
+	// The buffer is never written again: the index uses it in place.
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	// The buffer is never written again: the index's strings share it.
-	data := unsafe.String(unsafe.SliceData(raw), len(raw))
 	secs, err := splitCache(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := decodeMeta(secs[secMeta])
+	m, err := decodeMeta(asString(secs[secMeta]))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -478,10 +427,7 @@ func readCache(path string, paths []string, build, fp string) (*Index, []*feed.D
 	if refresh {
 		// Same content, new FileIDs: store them, so that the next run
 		// need not hash the files again.
-		var out [numSections][]byte
-		for i, s := range secs {
-			out[i] = []byte(s)
-		}
+		out := secs
 		out[secMeta] = m.encode()
 		writeCache(path, encodeCache(out))
 	}
@@ -524,11 +470,11 @@ func writeCache(path string, data []byte) error {
 // decodeCacheFile decodes a whole cache file without looking at its meta
 // beyond what the index needs (tests and fuzzing).
 func decodeCacheFile(data []byte) (*Index, error) {
-	secs, err := splitCache(string(data))
+	secs, err := splitCache(data)
 	if err != nil {
 		return nil, err
 	}
-	m, err := decodeMeta(secs[secMeta])
+	m, err := decodeMeta(asString(secs[secMeta]))
 	if err != nil {
 		return nil, err
 	}

@@ -329,3 +329,36 @@ func TestCacheRoundTripFixture(t *testing.T) {
 		t.Errorf("problems %+v", got.Problems())
 	}
 }
+
+// A change to a year file that a wrapper pulls in invalidates the cache.
+func TestCacheFollowsIncludes(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "vuln"), 0o755)
+	year := filepath.Join(dir, "vuln", "2003.xml")
+	data, err := os.ReadFile("../testdata/vuxml/vuln-2003.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(year, data, 0o644)
+	path := filepath.Join(dir, "vuln.xml")
+	os.WriteFile(path, []byte("<?xml version=\"1.0\"?>\n<!DOCTYPE vuxml [\n<!ENTITY vuln-2003 SYSTEM \"vuln/2003.xml\">\n]>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n&vuln-2003;\n</vuxml>\n"), 0o644)
+	opts := OpenOptions{CacheDir: filepath.Join(dir, "cache")}
+	q := Query{Name: "FreeBSD", Version: "4.9", HasVersion: true}
+	for run := range 2 {
+		ix, infos, err := Open([]string{path}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cached(ix) != (run == 1) || len(infos[0].Includes) != 1 || len(ix.Lookup(nil, q)) == 0 {
+			t.Fatalf("run %d: cached %v, includes %v, %d findings", run, cached(ix), infos[0].Includes, len(ix.Lookup(nil, q)))
+		}
+	}
+	os.WriteFile(year, []byte(strings.ReplaceAll(string(data), "<name>FreeBSD</name>", "<name>FreeBSX</name>")), 0o644)
+	ix, _, err := Open([]string{path}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cached(ix) || len(ix.Lookup(nil, q)) != 0 {
+		t.Errorf("after the year file changed: cached %v, %d findings", cached(ix), len(ix.Lookup(nil, q)))
+	}
+}

@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/binary"
 	"errors"
+	"unsafe"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 )
@@ -10,13 +11,30 @@ import (
 // The record of one advisory in the cache: uvarints and strings (a uvarint
 // length, then the bytes), in this order:
 //
-//	ID Source Topic Class URL
-//	#refs (Kind Value)...  #cves CVE...
-//	Discovery Entry Modified  Withdrawn SupersededBy
-//	#blocks (Scheme Kind #names Name... #ranges (#bounds (Op Version)...)... Pattern)...
+//	flags                            recURL: URL is the VuXML page of ID;
+//	                                 recCVEs: CVEs are the cvename references;
+//	                                 recWithdrawn
+//	#refs #cves #blocks #names #ranges #bounds   (totals, for one allocation each)
+//	ID Source Topic Class [URL]
+//	(KindCode [Kind] Value) × #refs  KindCode is 1+index in refKinds, or 0 and the Kind
+//	CVE × #cves                      (none with recCVEs)
+//	Discovery Entry Modified SupersededBy
+//	(Scheme Kind #names #ranges Pattern Name... (#bounds (Op Version)...)...) × #blocks
 //	OriginFile(number) OriginLine OriginCol
 
 var errRecord = errors.New("damaged advisory record")
+
+const (
+	recURL = 1 << iota
+	recCVEs
+	recWithdrawn
+)
+
+// vuxmlWWW is the page of a VuXML entry, as feed makes advisory.URL.
+const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
+
+// refKinds are the reference kinds stored as a code.
+var refKinds = [...]string{"cvename", "url", "freebsdsa", "freebsdpr", "mlist", "bid", "certsa", "certvu", "uscertsa", "uscertta"}
 
 type encoder struct{ b []byte }
 
@@ -27,39 +45,90 @@ func (e *encoder) str(s string) {
 	e.b = append(e.b, s...)
 }
 
+// cvesDerived reports whether a's CVEs are exactly its cvename references.
+func cvesDerived(a *advisory.Advisory) bool {
+	n := 0
+	for _, r := range a.References {
+		if r.Kind == "cvename" {
+			if n >= len(a.CVEs) || a.CVEs[n] != r.Value {
+				return false
+			}
+			n++
+		}
+	}
+	return n == len(a.CVEs)
+}
+
 func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
+	var flags uint64
+	if a.ID != "" && a.URL == vuxmlWWW+a.ID+".html" {
+		flags |= recURL
+	}
+	derived := cvesDerived(a)
+	if derived {
+		flags |= recCVEs
+	}
+	if a.Withdrawn {
+		flags |= recWithdrawn
+	}
+	e.uint(flags)
+	var nn, nr, nb int
+	for _, b := range a.Affects {
+		nn += len(b.Names)
+		nr += len(b.Ranges)
+		for _, r := range b.Ranges {
+			nb += len(r.Bounds)
+		}
+	}
+	ncves := len(a.CVEs)
+	if derived {
+		ncves = 0
+	}
+	e.int(len(a.References))
+	e.int(ncves)
+	e.int(len(a.Affects))
+	e.int(nn)
+	e.int(nr)
+	e.int(nb)
 	e.str(a.ID)
 	e.str(string(a.Source))
 	e.str(a.Topic)
 	e.str(a.Class)
-	e.str(a.URL)
-	e.int(len(a.References))
+	if flags&recURL == 0 {
+		e.str(a.URL)
+	}
 	for _, r := range a.References {
-		e.str(r.Kind)
+		code := 0
+		for i, k := range refKinds {
+			if r.Kind == k {
+				code = i + 1
+				break
+			}
+		}
+		e.int(code)
+		if code == 0 {
+			e.str(r.Kind)
+		}
 		e.str(r.Value)
 	}
-	e.int(len(a.CVEs))
-	for _, c := range a.CVEs {
-		e.str(c)
+	if !derived {
+		for _, c := range a.CVEs {
+			e.str(c)
+		}
 	}
 	e.str(a.Dates.Discovery)
 	e.str(a.Dates.Entry)
 	e.str(a.Dates.Modified)
-	if a.Withdrawn {
-		e.uint(1)
-	} else {
-		e.uint(0)
-	}
 	e.str(a.SupersededBy)
-	e.int(len(a.Affects))
 	for _, b := range a.Affects {
 		e.int(int(b.Scheme))
 		e.int(int(b.Kind))
 		e.int(len(b.Names))
+		e.int(len(b.Ranges))
+		e.str(b.Pattern)
 		for _, n := range b.Names {
 			e.str(n)
 		}
-		e.int(len(b.Ranges))
 		for _, r := range b.Ranges {
 			e.int(len(r.Bounds))
 			for _, bd := range r.Bounds {
@@ -67,7 +136,6 @@ func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
 				e.str(bd.Version)
 			}
 		}
-		e.str(b.Pattern)
 	}
 	e.uint(file)
 	e.int(a.Origin.Line)
@@ -150,56 +218,163 @@ func (d *decoder) str() string {
 
 const maxInt32 = 1<<31 - 1
 
-// decodeAdvisory decodes a record; its strings share data's memory.
-func decodeAdvisory(data string, files []string) (*advisory.Advisory, error) {
+// take returns the next n elements of *pool, or false when the record
+// announced fewer.
+func take[T any](pool *[]T, n int) ([]T, bool) {
+	if n > len(*pool) {
+		return nil, false
+	}
+	out := (*pool)[:n:n]
+	*pool = (*pool)[n:]
+	return out, true
+}
+
+// slab hands out the memory of decoded advisories from chunks shared by
+// many of them, so that decoding one costs no allocation most of the time.
+// The zero slab allocates exactly.
+type slab struct {
+	advs   []advisory.Advisory
+	refs   []advisory.Reference
+	strs   []string
+	affs   []advisory.Affected
+	ranges []advisory.Range
+	bounds []advisory.Bound
+	bytes  []byte
+}
+
+const slabChunk = 512
+
+// grab returns n fresh elements from *pool, refilling it from a new chunk
+// when it runs short (chunked: only when the slab is in use).
+func grab[T any](pool *[]T, n int, chunked bool) []T {
+	if n == 0 {
+		return nil
+	}
+	if !chunked {
+		return make([]T, n)
+	}
+	if n > len(*pool) {
+		*pool = make([]T, max(n, slabChunk))
+	}
+	out, _ := take(pool, n)
+	return out
+}
+
+// url returns vuxmlWWW + id + ".html".
+func (sl *slab) url(id string, chunked bool) string {
+	n := len(vuxmlWWW) + len(id) + len(".html")
+	b := grab(&sl.bytes, n, chunked)[:0]
+	b = append(append(append(b, vuxmlWWW...), id...), ".html"...)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// decodeAdvisory decodes a record; its strings share data's memory, and
+// its other memory comes from sl (nil: exact allocations).
+func decodeAdvisory(data string, files []string, sl *slab) (*advisory.Advisory, error) {
+	chunked := sl != nil
+	if sl == nil {
+		sl = &slab{}
+	}
 	d := &decoder{s: data, budget: len(data)}
-	a := &advisory.Advisory{}
+	flags := d.int(recURL | recCVEs | recWithdrawn)
+	nref, ncve, nblk, nname, nrng, nbnd := d.count(), d.count(), d.count(), d.count(), d.count(), d.count()
+	if d.err != nil {
+		return nil, d.err
+	}
+	a := &grab(&sl.advs, 1, chunked)[0]
 	a.ID = d.str()
 	a.Source = advisory.Source(d.str())
 	a.Topic = d.str()
 	a.Class = d.str()
-	a.URL = d.str()
-	if n := d.count(); n > 0 {
-		a.References = make([]advisory.Reference, n)
+	if flags&recURL != 0 {
+		a.URL = sl.url(a.ID, chunked)
+	} else {
+		a.URL = d.str()
+	}
+	ncvename := 0
+	if nref > 0 {
+		a.References = grab(&sl.refs, nref, chunked)
 		for i := range a.References {
-			a.References[i] = advisory.Reference{Kind: d.str(), Value: d.str()}
+			r := &a.References[i]
+			if code := d.int(uint64(len(refKinds))); code > 0 {
+				r.Kind = refKinds[code-1]
+			} else {
+				r.Kind = d.str()
+			}
+			r.Value = d.str()
+			if r.Kind == "cvename" {
+				ncvename++
+			}
 		}
 	}
-	if n := d.count(); n > 0 {
-		a.CVEs = make([]string, n)
-		for i := range a.CVEs {
-			a.CVEs[i] = d.str()
+	if flags&recCVEs != 0 {
+		ncve = ncvename
+	}
+	strs := grab(&sl.strs, ncve+nname, chunked)
+	if ncve > 0 {
+		a.CVEs, _ = take(&strs, ncve)
+		if flags&recCVEs != 0 {
+			i := 0
+			for _, r := range a.References {
+				if r.Kind == "cvename" {
+					a.CVEs[i] = r.Value
+					i++
+				}
+			}
+		} else {
+			for i := range a.CVEs {
+				a.CVEs[i] = d.str()
+			}
 		}
 	}
 	a.Dates = advisory.Dates{Discovery: d.str(), Entry: d.str(), Modified: d.str()}
-	a.Withdrawn = d.int(1) == 1
+	a.Withdrawn = flags&recWithdrawn != 0
 	a.SupersededBy = d.str()
-	if n := d.count(); n > 0 {
-		a.Affects = make([]advisory.Affected, n)
+	ranges := grab(&sl.ranges, nrng, chunked)
+	bounds := grab(&sl.bounds, nbnd, chunked)
+	ok := true
+	if nblk > 0 {
+		a.Affects = grab(&sl.affs, nblk, chunked)
 		for i := range a.Affects {
 			b := &a.Affects[i]
 			b.Scheme = advisory.Scheme(d.int(maxInt32))
 			b.Kind = advisory.Kind(d.int(maxInt32))
-			if n := d.count(); n > 0 {
-				b.Names = make([]string, n)
-				for j := range b.Names {
-					b.Names[j] = d.str()
-				}
-			}
-			if n := d.count(); n > 0 {
-				b.Ranges = make([]advisory.Range, n)
-				for j := range b.Ranges {
-					if n := d.count(); n > 0 {
-						bs := make([]advisory.Bound, n)
-						for k := range bs {
-							bs[k] = advisory.Bound{Op: advisory.Op(d.int(maxInt32)), Version: d.str()}
-						}
-						b.Ranges[j].Bounds = bs
-					}
-				}
-			}
+			nn, nr := d.int(maxInt32), d.int(maxInt32)
 			b.Pattern = d.str()
+			var ok1, ok2 bool
+			b.Names, ok1 = take(&strs, nn)
+			b.Ranges, ok2 = take(&ranges, nr)
+			if ok = ok && ok1 && ok2; !ok {
+				break
+			}
+			if nn == 0 {
+				b.Names = nil
+			}
+			if nr == 0 {
+				b.Ranges = nil
+			}
+			for j := range b.Names {
+				b.Names[j] = d.str()
+			}
+			for j := range b.Ranges {
+				bs, okb := take(&bounds, d.int(maxInt32))
+				if ok = okb; !ok {
+					break
+				}
+				for k := range bs {
+					bs[k] = advisory.Bound{Op: advisory.Op(d.int(maxInt32)), Version: d.str()}
+				}
+				if len(bs) > 0 {
+					b.Ranges[j].Bounds = bs
+				}
+			}
+			if !ok {
+				break
+			}
 		}
+	}
+	if !ok || len(strs) != 0 || len(ranges) != 0 || len(bounds) != 0 {
+		d.fail()
 	}
 	if f := d.int(uint64(len(files))); f < len(files) {
 		a.Origin.File = files[f]

@@ -34,8 +34,8 @@ func exercise(data []byte) {
 		return
 	}
 	var fs []Finding
-	for _, k := range ix.t.keys {
-		s := ix.t.strs[k.off : k.off+k.n]
+	for i := 0; i+keySize <= len(ix.t.keys); i += keySize {
+		s, _ := ix.t.str(le32(ix.t.keys, i+8), le32(ix.t.keys, i+12))
 		for _, q := range []Query{{Name: s}, {Name: s, Version: "1.0", HasVersion: true, Base: true}} {
 			fs = ix.Lookup(fs[:0], q)
 			for _, f := range fs {
@@ -60,13 +60,13 @@ func FuzzRecord(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		files := []string{"f"}
-		a, err := decodeAdvisory(string(data), files)
+		a, err := decodeAdvisory(string(data), files, nil)
 		if err != nil {
 			return
 		}
 		e := &encoder{}
 		e.advisory(a, 0)
-		b, err := decodeAdvisory(string(e.b), files)
+		b, err := decodeAdvisory(string(e.b), files, &slab{})
 		if err != nil {
 			t.Fatalf("re-encoded record does not decode: %v", err)
 		}

@@ -65,12 +65,16 @@ type Options struct {
 const (
 	// kindName files an exact name.
 	kindName = pattern.FirstUserKind + iota
-	// kindGlob1 and kindGlob2 file a glob under the first one or two
-	// bytes of its literal prefix; kindGlobAny a glob without one.
-	kindGlob1
-	kindGlob2
-	kindGlobAny
+	// kindGlob files a glob under its literal prefix, cut to at most
+	// globPrefixMax bytes; a name probes each of its own prefixes that
+	// long or shorter.
+	kindGlob
 )
+
+// globPrefixMax bounds the literal prefix globs are filed under: long
+// enough to tell the globs of unrelated names apart (py3*-foo, linux-*,
+// p5-*-DBI), short enough to keep the probes few.
+const globPrefixMax = 6
 
 // item kinds.
 const (
@@ -131,8 +135,13 @@ func NewIndex(advs []advisory.Advisory, opts Options) *Index {
 				if blk.Kind == advisory.System {
 					sys = 1
 				}
+				if len(blk.Names) == 0 {
+					continue
+				}
+				rstart, rcount := b.addRanges(blk.Ranges)
 				for n, name := range blk.Names {
-					it := itemRec{adv: uint32(a), block: uint32(bl), name: uint32(n), kind: itemName, system: sys}
+					it := itemRec{adv: uint32(a), block: uint32(bl), name: uint32(n), kind: itemName, system: sys, rstart: rstart, rcount: rcount}
+					it.soff, it.slen = b.str(name)
 					k := Key{Kind: kindName, S: name}
 					if fnmatch.HasMeta(name) {
 						it.kind = itemGlob
@@ -150,15 +159,17 @@ func NewIndex(advs []advisory.Advisory, opts Options) *Index {
 				}
 				pats = append(pats, p)
 				ix.pkgsrc = true
-				b.add(itemRec{adv: uint32(a), block: uint32(bl), name: noName, kind: itemPkgsrc}, pattern.IndexKeys(blk.Pattern, p)...)
+				it := itemRec{adv: uint32(a), block: uint32(bl), name: noName, kind: itemPkgsrc}
+				it.soff, it.slen = b.str(blk.Pattern)
+				b.add(it, pattern.IndexKeys(blk.Pattern, p)...)
 			}
 		}
 	}
 	ix.t = b.table()
 	if ix.pkgsrc {
-		ix.pats = make([]atomic.Pointer[compiled], len(ix.t.items))
+		ix.pats = make([]atomic.Pointer[compiled], len(b.items))
 		for i, p := range pats {
-			if ix.t.items[i].kind == itemPkgsrc {
+			if b.items[i].kind == itemPkgsrc {
 				ix.pats[i].Store(&compiled{p})
 			}
 		}
@@ -181,27 +192,19 @@ func globPrefix(glob string) string {
 	return glob
 }
 
-// globKey files a glob under the first one or two bytes of its literal
-// prefix.
+// globKey files a glob under its literal prefix, cut to globPrefixMax
+// bytes.
 func globKey(glob string) Key {
-	switch p := globPrefix(glob); {
-	case len(p) >= 2:
-		return Key{Kind: kindGlob2, S: p[:2]}
-	case len(p) == 1:
-		return Key{Kind: kindGlob1, S: p}
-	}
-	return Key{Kind: kindGlobAny}
+	p := globPrefix(glob)
+	return Key{Kind: kindGlob, S: p[:min(len(p), globPrefixMax)]}
 }
 
 // appendProbes appends the keys a query looks up: its FreeBSD name and
 // glob buckets, then, when pkgsrc is set, the pkgsrc probes of pkgname.
 func appendProbes(dst []Key, q Query, pkgsrc bool, pkgname string) []Key {
-	dst = append(dst, Key{Kind: kindName, S: q.Name}, Key{Kind: kindGlobAny})
-	if len(q.Name) >= 1 {
-		dst = append(dst, Key{Kind: kindGlob1, S: q.Name[:1]})
-	}
-	if len(q.Name) >= 2 {
-		dst = append(dst, Key{Kind: kindGlob2, S: q.Name[:2]})
+	dst = append(dst, Key{Kind: kindName, S: q.Name})
+	for n := range min(len(q.Name), globPrefixMax) + 1 {
+		dst = append(dst, Key{Kind: kindGlob, S: q.Name[:n]})
 	}
 	if !pkgsrc {
 		return dst
@@ -221,74 +224,89 @@ func (ix *Index) Lookup(dst []Finding, q Query) []Finding {
 	if ix.pkgsrc {
 		pkgname = q.PkgName()
 	}
-	var kbuf [12]Key
-	var lbuf [12][]uint32
+	var kbuf [24]Key
+	var lbuf [24][]byte
 	lists := lbuf[:0]
 	for _, k := range appendProbes(kbuf[:0], q, ix.pkgsrc, pkgname) {
-		if l := ix.t.find(k); len(l) > 0 {
+		if l := ix.t.find(k); len(l) >= 4 {
 			lists = append(lists, l)
 		}
 	}
 	last := int64(-1)
 	for {
-		best := -1
+		best, bestID := -1, uint32(0)
 		for k, l := range lists {
-			if len(l) > 0 && (best < 0 || l[0] < lists[best][0]) {
-				best = k
+			if len(l) >= 4 {
+				if id := le32(l, 0); best < 0 || id < bestID {
+					best, bestID = k, id
+				}
 			}
 		}
 		if best < 0 {
 			return dst
 		}
-		id := lists[best][0]
-		lists[best] = lists[best][1:]
-		if int64(id) == last {
+		lists[best] = lists[best][4:]
+		if int64(bestID) == last {
 			continue
 		}
-		last = int64(id)
-		if f, ok := ix.match(id, q, pkgname); ok {
+		last = int64(bestID)
+		if f, ok := ix.match(bestID, q, pkgname); ok {
 			dst = append(dst, f)
 		}
 	}
 }
 
-// match evaluates one candidate item.
+// match evaluates one candidate item, from the table alone; the advisory
+// is fetched (decoded, for a cached index) only for a match.
 func (ix *Index) match(id uint32, q Query, pkgname string) (Finding, bool) {
-	it := &ix.t.items[id]
-	if it.system != 0 && !q.Base {
+	it, ok := ix.t.item(id)
+	if !ok || it.system != 0 && !q.Base {
 		return Finding{}, false
 	}
-	adv := ix.advisory(int(it.adv))
-	if adv == nil || int(it.block) >= len(adv.Affects) {
+	s, ok := ix.t.str(it.soff, it.slen)
+	if !ok {
 		return Finding{}, false
 	}
-	blk := &adv.Affects[it.block]
-	f := Finding{Advisory: adv, Affected: int(it.block), Name: -1, Range: -1}
-	if it.kind == itemPkgsrc {
-		c := ix.pattern(id, blk)
-		return f, c.p != nil && c.p.Match(pkgname)
-	}
-	if int(it.name) >= len(blk.Names) {
+	f := Finding{Affected: int(it.block), Name: -1, Range: -1}
+	switch it.kind {
+	case itemPkgsrc:
+		if int(id) >= len(ix.pats) {
+			return Finding{}, false
+		}
+		if c := ix.pattern(id, s); c.p == nil || !c.p.Match(pkgname) {
+			return Finding{}, false
+		}
+	case itemGlob, itemName:
+		if it.kind == itemGlob && !fnmatch.Match(s, q.Name, 0) || it.kind == itemName && s != q.Name {
+			return Finding{}, false
+		}
+		f.Name = int(it.name)
+		if q.HasVersion {
+			if f.Range = ix.t.matchRange(&it, q.Version); f.Range < 0 {
+				return Finding{}, false
+			}
+		}
+	default:
 		return Finding{}, false
 	}
-	f.Name = int(it.name)
-	if name := blk.Names[it.name]; it.kind == itemGlob && !fnmatch.Match(name, q.Name, 0) || it.kind != itemGlob && name != q.Name {
+	if int64(it.adv) >= int64(ix.Len()) {
 		return Finding{}, false
 	}
-	if !q.HasVersion {
-		return f, true
+	f.Advisory = ix.advisory(int(it.adv))
+	if f.Advisory == nil || f.Affected >= len(f.Advisory.Affects) || f.Name >= len(f.Advisory.Affects[f.Affected].Names) ||
+		f.Range >= len(f.Advisory.Affects[f.Affected].Ranges) {
+		return Finding{}, false
 	}
-	f.Range = blk.MatchRange(q.Version)
-	return f, f.Range >= 0
+	return f, true
 }
 
 // pattern returns the compiled pattern of a pkgsrc item, compiling it on
 // first use.
-func (ix *Index) pattern(id uint32, blk *advisory.Affected) *compiled {
+func (ix *Index) pattern(id uint32, src string) *compiled {
 	if c := ix.pats[id].Load(); c != nil {
 		return c
 	}
-	p, _ := pattern.Compile(blk.Pattern)
+	p, _ := pattern.Compile(src)
 	c := &compiled{p}
 	if !ix.pats[id].CompareAndSwap(nil, c) {
 		return ix.pats[id].Load()

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -12,6 +13,8 @@ type records struct {
 	off   []uint32 // record i is data[off[i]:off[i+1]]
 	files []string // origin file names, by number
 	advs  []atomic.Pointer[advisory.Advisory]
+	mu    sync.Mutex // guards slab
+	slab  slab
 }
 
 func (r *records) len() int { return len(r.advs) }
@@ -20,7 +23,12 @@ func (r *records) get(i int) *advisory.Advisory {
 	if a := r.advs[i].Load(); a != nil {
 		return a
 	}
-	a, err := decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files)
+	if r.off[i] > r.off[i+1] || uint64(r.off[i+1]) > uint64(len(r.data)) {
+		return nil
+	}
+	r.mu.Lock()
+	a, err := decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &r.slab)
+	r.mu.Unlock()
 	if err != nil {
 		return nil
 	}

@@ -1,38 +1,62 @@
 package audit
 
 import (
-	"errors"
+	"encoding/binary"
 	"math/bits"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
 )
 
-// table is the compiled form of an index: an open-addressing hash table
-// of keys, each with its postings (item numbers in ascending order, that
-// is database order), and the items. It is made of flat arrays only, so
-// that the cache can store it as it is and load it without rebuilding
-// anything.
+// table is the compiled form of an index, made of flat little-endian
+// sections that the cache stores as they are and reads back without
+// decoding anything: a look-up reads only the few records it touches.
+// Every read is bounds-checked, so a damaged section (one that passed the
+// cache's checksum by accident or malice) makes a look-up find less,
+// never crash or loop.
+//
+//	slots   u32 × 2^k      key number + 1, 0 when empty (open addressing,
+//	                       linear probing, at most half full)
+//	keys    keySize each   hash kind off n post npost (u32): the key string
+//	                       is strs[off:off+n], its postings posts[post:post+npost]
+//	posts   u32 ...        item numbers, ascending (database order)
+//	items   itemSize each  adv block name (u32), kind system (u8), 2 × 0,
+//	                       soff slen (u32: the FreeBSD name or the pkgsrc
+//	                       pattern in strs), rstart rcount (u32: the
+//	                       block's ranges)
+//	ranges  rangeSize each nbounds op1 op2 (u8), 0, v1off v1len v2off v2len
+//	                       (u32): the first two bounds of a range, all
+//	                       that FreeBSD pkg looks at
+//	strs    the strings
 type table struct {
-	slots []uint32 // key number + 1, 0 when empty; len is a power of two
-	keys  []keyRec
-	strs  string // the key strings, concatenated
-	posts []uint32
-	items []itemRec
+	slots, keys, posts, items, ranges []byte
+	strs                              string
 }
 
-// keyRec is one key: its hash, kind, string (strs[off:off+n]) and postings
-// (posts[post:post+npost]).
-type keyRec struct {
-	hash, kind, off, n, post, npost uint32
-}
+const (
+	keySize   = 24
+	itemSize  = 32
+	rangeSize = 20
+)
 
 // itemRec is one (advisory, block, name) triple.
 type itemRec struct {
 	adv, block, name uint32 // name is noName for a pkgsrc block
 	kind             uint8  // itemName, itemGlob or itemPkgsrc
 	system           uint8  // 1 for a <system> block
+	soff, slen       uint32 // the name or pattern
+	rstart, rcount   uint32 // the block's ranges
+}
+
+// rangeRec is one range: its first two bounds.
+type rangeRec struct {
+	nbounds, op1, op2        uint8
+	v1off, v1len, v2off, v2l uint32
 }
 
 // noName is itemRec.name for pkgsrc items.
 const noName = ^uint32(0)
+
+func le32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
 
 // keyHash is FNV-1a over the kind and the string: stable across processes
 // and platforms, as the cache requires.
@@ -45,35 +69,125 @@ func keyHash(kind uint32, s string) uint32 {
 	return h
 }
 
-// find returns the postings of a key, nil when absent.
-func (t *table) find(k Key) []uint32 {
-	if len(t.slots) == 0 {
-		return nil
+// str returns strs[off:off+n], or false when out of bounds.
+func (t *table) str(off, n uint32) (string, bool) {
+	if uint64(off)+uint64(n) > uint64(len(t.strs)) {
+		return "", false
 	}
-	kind := uint32(k.Kind)
-	h := keyHash(kind, k.S)
-	mask := uint32(len(t.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		n := t.slots[i]
-		if n == 0 {
-			return nil
-		}
-		r := &t.keys[n-1]
-		if r.hash == h && r.kind == kind && t.strs[r.off:r.off+r.n] == k.S {
-			return t.posts[r.post : r.post+r.npost]
-		}
-	}
+	return t.strs[off : off+n], true
 }
 
-// builder collects keys and items in first-use order.
+func (t *table) nitems() int { return len(t.items) / itemSize }
+
+// find returns the postings of a key (4 bytes per item number), nil when
+// absent.
+func (t *table) find(k Key) []byte {
+	nslots := len(t.slots) / 4
+	if nslots == 0 || nslots&(nslots-1) != 0 {
+		return nil
+	}
+	nkeys := uint32(len(t.keys) / keySize)
+	kind := uint32(k.Kind)
+	h := keyHash(kind, k.S)
+	mask := uint32(nslots - 1)
+	i := h & mask
+	for range nslots {
+		n := le32(t.slots, int(4*i))
+		if n == 0 || n > nkeys {
+			return nil
+		}
+		r := t.keys[keySize*(n-1) : keySize*n]
+		if le32(r, 0) == h && le32(r, 4) == kind {
+			if s, ok := t.str(le32(r, 8), le32(r, 12)); ok && s == k.S {
+				post, npost := uint64(le32(r, 16)), uint64(le32(r, 20))
+				if 4*(post+npost) > uint64(len(t.posts)) {
+					return nil
+				}
+				return t.posts[4*post : 4*(post+npost)]
+			}
+		}
+		i = (i + 1) & mask
+	}
+	return nil
+}
+
+// item returns item id, or false when out of bounds.
+func (t *table) item(id uint32) (itemRec, bool) {
+	if uint64(id) >= uint64(t.nitems()) {
+		return itemRec{}, false
+	}
+	b := t.items[itemSize*int(id) : itemSize*int(id)+itemSize]
+	return itemRec{adv: le32(b, 0), block: le32(b, 4), name: le32(b, 8), kind: b[12], system: b[13],
+		soff: le32(b, 16), slen: le32(b, 20), rstart: le32(b, 24), rcount: le32(b, 28)}, true
+}
+
+// matchRange returns the index of the first of an item's ranges that
+// contains version, as advisory.Affected.MatchRange, or -1.
+func (t *table) matchRange(it *itemRec, version string) int {
+	nr := uint64(len(t.ranges) / rangeSize)
+	if uint64(it.rstart)+uint64(it.rcount) > nr {
+		return -1
+	}
+	for i := range it.rcount {
+		b := t.ranges[rangeSize*int(it.rstart+i):]
+		var bounds [2]advisory.Bound
+		n := int(min(b[0], 2))
+		bounds[0].Op, bounds[1].Op = advisory.Op(b[1]), advisory.Op(b[2])
+		ok := true
+		bounds[0].Version, ok = t.str(le32(b, 4), le32(b, 8))
+		if n == 2 {
+			var ok2 bool
+			bounds[1].Version, ok2 = t.str(le32(b, 12), le32(b, 16))
+			ok = ok && ok2
+		}
+		if !ok {
+			continue
+		}
+		if (advisory.Range{Bounds: bounds[:n]}).Contains(version) {
+			return int(i)
+		}
+	}
+	return -1
+}
+
+// builder collects keys, items, ranges and strings in first-use order,
+// then lays out the table.
 type builder struct {
-	num   map[Key]uint32
-	keys  []Key
-	posts [][]uint32
-	items []itemRec
+	num    map[Key]uint32
+	keys   []Key
+	posts  [][]uint32
+	items  []itemRec
+	ranges []rangeRec
+	strs   []byte
+	koff   []uint32 // offset of each key's string in strs
 }
 
 func newBuilder() *builder { return &builder{num: map[Key]uint32{}} }
+
+// str stores s and returns its offset and length.
+func (b *builder) str(s string) (uint32, uint32) {
+	off := uint32(len(b.strs))
+	b.strs = append(b.strs, s...)
+	return off, uint32(len(s))
+}
+
+// addRanges stores a block's ranges and returns where they start.
+func (b *builder) addRanges(rs []advisory.Range) (uint32, uint32) {
+	start := uint32(len(b.ranges))
+	for _, r := range rs {
+		rr := rangeRec{nbounds: uint8(min(len(r.Bounds), 2))}
+		if len(r.Bounds) > 0 {
+			rr.op1 = uint8(r.Bounds[0].Op)
+			rr.v1off, rr.v1len = b.str(r.Bounds[0].Version)
+		}
+		if len(r.Bounds) > 1 {
+			rr.op2 = uint8(r.Bounds[1].Op)
+			rr.v2off, rr.v2l = b.str(r.Bounds[1].Version)
+		}
+		b.ranges = append(b.ranges, rr)
+	}
+	return start, uint32(len(rs))
+}
 
 // add appends an item filed under keys.
 func (b *builder) add(it itemRec, keys ...Key) {
@@ -86,6 +200,8 @@ func (b *builder) add(it itemRec, keys ...Key) {
 			b.num[k] = n
 			b.keys = append(b.keys, k)
 			b.posts = append(b.posts, nil)
+			off, _ := b.str(k.S)
+			b.koff = append(b.koff, off)
 		}
 		if p := b.posts[n]; len(p) == 0 || p[len(p)-1] != id {
 			b.posts[n] = append(p, id)
@@ -93,74 +209,65 @@ func (b *builder) add(it itemRec, keys ...Key) {
 	}
 }
 
-// table flattens what was collected.
+// table lays out what was collected.
 func (b *builder) table() table {
-	t := table{items: b.items, keys: make([]keyRec, len(b.keys))}
-	nstr, npost := 0, 0
-	for i, k := range b.keys {
-		nstr += len(k.S)
-		npost += len(b.posts[i])
+	le := binary.LittleEndian
+	var t table
+	npost := 0
+	for _, p := range b.posts {
+		npost += len(p)
 	}
-	strs := make([]byte, 0, nstr)
-	t.posts = make([]uint32, 0, npost)
+	t.keys = make([]byte, 0, keySize*len(b.keys))
+	t.posts = make([]byte, 0, 4*npost)
+	hashes := make([]uint32, len(b.keys))
 	for i, k := range b.keys {
-		t.keys[i] = keyRec{hash: keyHash(uint32(k.Kind), k.S), kind: uint32(k.Kind),
-			off: uint32(len(strs)), n: uint32(len(k.S)), post: uint32(len(t.posts)), npost: uint32(len(b.posts[i]))}
-		strs = append(strs, k.S...)
-		t.posts = append(t.posts, b.posts[i]...)
+		h := keyHash(uint32(k.Kind), k.S)
+		hashes[i] = h
+		t.keys = le.AppendUint32(t.keys, h)
+		t.keys = le.AppendUint32(t.keys, uint32(k.Kind))
+		t.keys = le.AppendUint32(t.keys, b.koff[i])
+		t.keys = le.AppendUint32(t.keys, uint32(len(k.S)))
+		t.keys = le.AppendUint32(t.keys, uint32(len(t.posts)/4))
+		t.keys = le.AppendUint32(t.keys, uint32(len(b.posts[i])))
+		for _, id := range b.posts[i] {
+			t.posts = le.AppendUint32(t.posts, id)
+		}
 	}
-	t.strs = string(strs)
 	// At most half full, so that probes stay short and there is always an
 	// empty slot to end them.
-	size := 1 << bits.Len(uint(2*len(t.keys)))
-	t.slots = make([]uint32, size)
+	size := 1 << bits.Len(uint(2*len(b.keys)))
+	slots := make([]uint32, size)
 	mask := uint32(size - 1)
-	for n, r := range t.keys {
-		i := r.hash & mask
-		for t.slots[i] != 0 {
+	for n, h := range hashes {
+		i := h & mask
+		for slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = uint32(n + 1)
+		slots[i] = uint32(n + 1)
 	}
+	t.slots = make([]byte, 0, 4*size)
+	for _, s := range slots {
+		t.slots = le.AppendUint32(t.slots, s)
+	}
+	t.items = make([]byte, 0, itemSize*len(b.items))
+	for _, it := range b.items {
+		t.items = le.AppendUint32(t.items, it.adv)
+		t.items = le.AppendUint32(t.items, it.block)
+		t.items = le.AppendUint32(t.items, it.name)
+		t.items = append(t.items, it.kind, it.system, 0, 0)
+		t.items = le.AppendUint32(t.items, it.soff)
+		t.items = le.AppendUint32(t.items, it.slen)
+		t.items = le.AppendUint32(t.items, it.rstart)
+		t.items = le.AppendUint32(t.items, it.rcount)
+	}
+	t.ranges = make([]byte, 0, rangeSize*len(b.ranges))
+	for _, r := range b.ranges {
+		t.ranges = append(t.ranges, r.nbounds, r.op1, r.op2, 0)
+		t.ranges = le.AppendUint32(t.ranges, r.v1off)
+		t.ranges = le.AppendUint32(t.ranges, r.v1len)
+		t.ranges = le.AppendUint32(t.ranges, r.v2off)
+		t.ranges = le.AppendUint32(t.ranges, r.v2l)
+	}
+	t.strs = string(b.strs)
 	return t
-}
-
-var errTable = errors.New("inconsistent index table")
-
-// check verifies that t, read from a cache file, cannot make find or
-// Lookup go out of bounds or loop forever, for advisories numbered below
-// nadv.
-func (t *table) check(nadv int) error {
-	size := len(t.slots)
-	if size == 0 || size&(size-1) != 0 || len(t.keys) >= size {
-		return errTable
-	}
-	empty := 0
-	for _, n := range t.slots {
-		if n > uint32(len(t.keys)) {
-			return errTable
-		}
-		if n == 0 {
-			empty++
-		}
-	}
-	if empty == 0 {
-		return errTable
-	}
-	for _, r := range t.keys {
-		if uint64(r.off)+uint64(r.n) > uint64(len(t.strs)) || uint64(r.post)+uint64(r.npost) > uint64(len(t.posts)) {
-			return errTable
-		}
-	}
-	for _, p := range t.posts {
-		if p >= uint32(len(t.items)) {
-			return errTable
-		}
-	}
-	for _, it := range t.items {
-		if it.adv >= uint32(nadv) || it.kind > itemPkgsrc {
-			return errTable
-		}
-	}
-	return nil
 }

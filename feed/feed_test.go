@@ -121,3 +121,61 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// wrapper writes a vuln.xml that pulls the three real year files in
+// through external entities, as security/vuxml does.
+func wrapper(t *testing.T, dir string) string {
+	os.MkdirAll(filepath.Join(dir, "vuln"), 0o755)
+	for _, y := range []string{"2026", "2025", "2003"} {
+		data, err := os.ReadFile("../testdata/vuxml/vuln-" + y + ".xml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "vuln", y+".xml"), data, 0o644)
+	}
+	path := filepath.Join(dir, "vuln.xml")
+	os.WriteFile(path, []byte(`<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE vuxml PUBLIC "-//vuxml.org//DTD VuXML 1.1//EN" "http://www.vuxml.org/dtd/vuxml-1/vuxml-11.dtd" [
+<!ENTITY vuln-2003 SYSTEM "vuln/2003.xml">
+<!ENTITY vuln-2025 SYSTEM "vuln/2025.xml">
+<!ENTITY vuln-2026 SYSTEM "vuln/2026.xml">
+]>
+<vuxml xmlns="http://www.vuxml.org/apps/vuxml-1">
+&vuln-2026;
+&vuln-2025;
+&vuln-2003;
+</vuxml>
+`), 0o644)
+	return path
+}
+
+func TestLoadVuXMLWrapper(t *testing.T) {
+	dir := t.TempDir()
+	path := wrapper(t, dir)
+	db, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Format != VuXML || db.Entries != 237 || len(db.Advisories) != 237 || db.Withdrawn != 2 || len(db.Includes) != 3 {
+		t.Fatalf("info %+v", db.DatabaseInfo)
+	}
+	for _, f := range db.Includes {
+		if !f.ID.Known() || f.Size == 0 || !strings.HasPrefix(f.Path, filepath.Join(dir, "vuln")) {
+			t.Errorf("include %+v", f)
+		}
+	}
+	a := db.Advisories[0]
+	if a.Source != advisory.SourceVuXML || a.URL != "https://vuxml.FreeBSD.org/freebsd/"+a.ID+".html" || !strings.HasSuffix(a.Origin.File, "2026.xml") || a.Origin.Line == 0 ||
+		len(a.Affects) == 0 || a.Affects[0].Scheme != advisory.FreeBSD || len(a.Affects[0].Names) == 0 {
+		t.Errorf("first advisory %+v", a)
+	}
+	if _, err := Load(path, Options{NoExternalEntities: true}); err == nil {
+		t.Error("external entities not refused")
+	}
+	// Compressed, the wrapper still finds its year files.
+	raw, _ := os.ReadFile(path)
+	os.WriteFile(path+".gz", gz(t, raw), 0o644)
+	if db, err := Load(path+".gz", Options{}); err != nil || db.Entries != 237 || db.Compression != "gzip" {
+		t.Errorf("gzip wrapper: %v", err)
+	}
+}

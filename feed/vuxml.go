@@ -1,10 +1,7 @@
 package feed
 
 import (
-	"bytes"
-
 	"github.com/pkgaudit/pkgaudit/advisory"
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -24,14 +21,9 @@ const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 
 func parseVuXML(src *source) (*Database, error) {
 	po := vuxml.ParseOptions{FileName: src.name, NoExternalEntities: src.opts.NoExternalEntities, MaxSize: src.opts.MaxSize}
-	var doc *vuxml.Document
-	var err error
-	if src.path != "" && decompress.Sniff(src.raw) == decompress.Plain && hasEntityDecl(src.plain) && !src.opts.NoExternalEntities {
-		// A wrapper: external entities are resolved relative to the file.
-		doc, err = vuxml.ParseFile(src.path, po)
-	} else {
-		doc, err = vuxml.Parse(src.plain, po)
-	}
+	// External entities (a vuln.xml wrapper's year files) are resolved
+	// relative to the file's name.
+	doc, err := vuxml.Parse(src.plain, po)
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +49,6 @@ func parseVuXML(src *source) (*Database, error) {
 		}
 	}
 	return db, nil
-}
-
-// hasEntityDecl reports whether the prolog (the text before the first
-// <vuln) declares an entity.
-func hasEntityDecl(b []byte) bool {
-	if i := bytes.Index(b, []byte("<vuln")); i >= 0 {
-		b = b[:i]
-	}
-	return bytes.Contains(b, []byte("<!ENTITY"))
 }
 
 // FromVuXML converts the entries of a VuXML document into advisories, in
