@@ -3,8 +3,10 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 )
@@ -148,4 +150,34 @@ func TestFixedIn(t *testing.T) {
 			t.Errorf("FixedIn(%q) = %q, want %q", pattern, got, want)
 		}
 	}
+}
+
+// The libucl string quoting is valid JSON whose value is the input, except
+// for the control bytes libucl replaces with U+FFFD.
+func FuzzUCLString(f *testing.F) {
+	for _, s := range []string{"sudo -- privilege escalation", "cpython -- \"unicode_escape\"", "a\tb\nc\\d", "\x00\x7f\v", "é ünïcode", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		w := bufio.NewWriter(&b)
+		uclWriteString(w, s)
+		w.Flush()
+		if !utf8.ValidString(s) {
+			return // passed through byte for byte, as libucl does
+		}
+		var got string
+		if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+			t.Fatalf("uclWriteString(%q) = %s: not JSON: %v", s, b.String(), err)
+		}
+		want := strings.Map(func(r rune) rune {
+			if (r < 0x20 && !strings.ContainsRune("\n\r\b\t\f\v", r)) || r == 0x7f {
+				return utf8.RuneError
+			}
+			return r
+		}, s)
+		if got != want {
+			t.Fatalf("uclWriteString(%q) decodes to %q, want %q", s, got, want)
+		}
+	})
 }
