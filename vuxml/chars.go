@@ -40,51 +40,55 @@ var badASCII = func() (t [128]bool) {
 
 // checkChars returns the offset of the first byte of src that does not
 // begin a valid UTF-8 encoded XML Char, or -1. Eight bytes are tested at a
-// time; only words holding a control byte or a non-ASCII byte are looked
-// at closely.
+// time: an ASCII word passes when it has no control byte other than tab,
+// LF and CR; only words with other bytes are decoded.
 func checkChars(src []byte) int {
-	const lo = 0x2020202020202020 // each byte < 0x20 ...
 	const hi = 0x8080808080808080
 	i := 0
 	for i+8 <= len(src) {
 		w := binary.LittleEndian.Uint64(src[i:])
-		if (w-lo)&^w&hi == 0 && w&hi == 0 {
-			i += 8
-			continue
+		if w&hi == 0 {
+			// high bit set for each byte < 0x20 (no carries: bytes < 0x80)
+			ctrl := ^(w + 0x6060606060606060) & hi
+			if ctrl == 0 || ctrl&^(eqMask(w, '\t')|eqMask(w, '\n')|eqMask(w, '\r')) == 0 {
+				i += 8
+				continue
+			}
 		}
 		end := i + 8
 		for i < end {
-			b := src[i]
-			if b < utf8.RuneSelf {
-				if badASCII[b] {
-					return i
-				}
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRune(src[i:])
-			if r == utf8.RuneError && n == 1 || !validChar(r) {
+			n, ok := checkChar(src, i)
+			if !ok {
 				return i
 			}
 			i += n
 		}
 	}
 	for i < len(src) {
-		b := src[i]
-		if b < utf8.RuneSelf {
-			if badASCII[b] {
-				return i
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(src[i:])
-		if r == utf8.RuneError && n == 1 || !validChar(r) {
+		n, ok := checkChar(src, i)
+		if !ok {
 			return i
 		}
 		i += n
 	}
 	return -1
+}
+
+// eqMask sets the high bit of each byte of w (all < 0x80) equal to c.
+func eqMask(w uint64, c byte) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	x := w ^ (0x0101010101010101 * uint64(c))
+	return ^(((x & lo7) + lo7) | x) & 0x8080808080808080
+}
+
+// checkChar checks the character at src[i] and returns its length.
+func checkChar(src []byte, i int) (int, bool) {
+	b := src[i]
+	if b < utf8.RuneSelf {
+		return 1, !badASCII[b]
+	}
+	r, n := utf8.DecodeRune(src[i:])
+	return n, !(r == utf8.RuneError && n == 1 || !validChar(r))
 }
 
 // nameByte[b] classifies ASCII bytes in XML names: 1 may start a name,

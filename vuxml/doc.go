@@ -69,8 +69,13 @@
 // dates) keep their text verbatim, entities decoded, without trimming (as
 // FreeBSD pkg); text of nested unknown elements is included. Description
 // XHTML is kept as the exact source bytes of the <description> content
-// (entities unexpanded); Description.Text is its plain text (see
-// textBuilder for the rules). XHTML named entities (&nbsp;, &eacute;, ...
+// (entities unexpanded); the method Description.Text computes its plain
+// text on demand: tags, comments and processing instructions dropped,
+// entities decoded, CDATA kept as text, white-space runs collapsed to one
+// space except inside <pre>, paragraphs (the boundaries of p, div,
+// blockquote, pre, ul, ol, li, dl, dt, dd, h1-h6, table, tr, hr, address,
+// body) separated by a blank line, <br> a line break, no white space at
+// either end. XHTML named entities (&nbsp;, &eacute;, ...
 // — the XHTML 1.0 sets) are accepted anywhere and decoded in text values,
 // each use recorded as an IssueEntity. Entities of the internal subset may
 // hold character data and references only, not markup.

@@ -49,7 +49,7 @@ func ExampleParse() {
 	for _, b := range e.Affects[0].Ranges[0].Bounds {
 		fmt.Println(b.Op, b.Version)
 	}
-	fmt.Printf("%q\n", e.Description.Text)
+	fmt.Printf("%q\n", e.Description.Text())
 	for _, is := range doc.Issues {
 		fmt.Println(is)
 	}

@@ -142,9 +142,8 @@ type Description struct {
 	// XHTML is the element's content verbatim, as in the source (normally
 	// one <body xmlns="http://www.w3.org/1999/xhtml"> element).
 	XHTML string
-	// Text is the content as plain text: tags removed, entities decoded,
-	// whitespace collapsed, paragraphs separated by blank lines.
-	Text string
+	// the document's entities, for Text
+	ents *descEntities
 }
 
 // Reference is one child of <references>: Kind is its element name

@@ -27,6 +27,16 @@ const stdMark = "\U0010FFFF"
 
 // parseStd parses like Parse, with encoding/xml.
 func parseStd(data []byte, opts ParseOptions) (*Document, error) {
+	s, err := parseStdState(data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.doc, nil
+}
+
+// parseStdState is parseStd returning the whole parse state (with the
+// plain text of each description, for the differential tests).
+func parseStdState(data []byte, opts ParseOptions) (*pstate, error) {
 	opts = opts.withDefaults()
 	if int64(len(data)) > opts.MaxSize {
 		return nil, tooLarge(opts.FileName, opts.MaxSize)
@@ -40,7 +50,7 @@ func parseStd(data []byte, opts ParseOptions) (*Document, error) {
 	if err := p.document(); err != nil {
 		return nil, err
 	}
-	return s.doc, nil
+	return s, nil
 }
 
 type stdParser struct {
@@ -336,6 +346,7 @@ func (p *stdParser) doctype(tok stdTok) error {
 		return p.fail(tok.start, ErrSyntax, "malformed <!DOCTYPE")
 	}
 	p.s.ents.decls = dt.ents
+	p.s.descEnts.decls = dt.ents
 	for name := range dt.ents {
 		if _, ok := p.marks.m[name]; !ok {
 			p.marks.add(name)
@@ -985,7 +996,11 @@ func (p *stdParser) description(st *stdStart, e *Entry) error {
 			depth++
 		case xml.EndElement:
 			if depth == 0 {
-				e.Description = Description{Pos: st.pos, XHTML: string(p.src[st.end:tok.start]), Text: tb.String()}
+				e.Description = Description{Pos: st.pos, XHTML: string(p.src[st.end:tok.start]), ents: p.s.descEnts}
+				if p.s.stdTexts == nil {
+					p.s.stdTexts = map[*Entry]string{}
+				}
+				p.s.stdTexts[e] = tb.String()
 				if bodies == 0 {
 					p.s.issue(st.pos, e.VID, IssueMissing, "<description> without <body>")
 				}

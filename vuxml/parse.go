@@ -63,7 +63,7 @@ func (o ParseOptions) withDefaults() ParseOptions {
 // elements without a root, from data. The returned Document does not
 // refer to data, which the caller may reuse.
 func Parse(data []byte, opts ParseOptions) (*Document, error) {
-	return parseStd(data, opts)
+	return parseFast(data, opts, false)
 }
 
 // ParseFile reads and parses the VuXML document or fragment at path,
@@ -75,7 +75,7 @@ func ParseFile(path string, opts ParseOptions) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(data, opts)
+	return parseFast(data, opts, true) // data is ours: no copy
 }
 
 // readLimited reads a file of at most max bytes.

@@ -198,8 +198,8 @@ func TestAccepted(t *testing.T) {
 		if !strings.Contains(e.Description.XHTML, "<p>a&nbsp;b &eacute;&eacute;</p>") || !strings.Contains(e.Description.XHTML, "<![CDATA[<not a tag> & ]]>") {
 			t.Errorf("%s: XHTML %q", p.name, e.Description.XHTML)
 		}
-		if want := "a\u00a0b éé\n\n  x\n y\n\n<not a tag> &\n\none\n\ntwo\nthree"; e.Description.Text != want {
-			t.Errorf("%s: text %q, want %q", p.name, e.Description.Text, want)
+		if want := "a\u00a0b éé\n\n  x\n y\n\n<not a tag> &\n\none\n\ntwo\nthree"; e.Description.Text() != want {
+			t.Errorf("%s: text %q, want %q", p.name, e.Description.Text(), want)
 		}
 		var ent []string
 		for _, is := range d.Issues {

@@ -70,15 +70,110 @@ var vocab = func() map[string]elemID {
 // like FreeBSD pkg we accept them in any ASCII case (folded reports that,
 // for an Issue). A prefixed name (vx:vuln) is never a VuXML element.
 func lookupElem(qname string) (id elemID, folded bool) {
-	if id, ok := vocab[qname]; ok {
+	if id := vocabID(qname); id != eUnknown {
 		return id, false
 	}
 	if hasUpperASCII(qname) {
-		if id, ok := vocab[lowerASCII(qname)]; ok {
+		if id := vocabID(lowerASCII(qname)); id != eUnknown {
 			return id, true
 		}
 	}
 	return eUnknown, false
+}
+
+// vocabID returns the VuXML element of a lower-case name.
+func vocabID(s string) elemID {
+	switch len(s) {
+	case 2:
+		switch s {
+		case "lt":
+			return eLt
+		case "le":
+			return eLe
+		case "eq":
+			return eEq
+		case "ge":
+			return eGe
+		case "gt":
+			return eGt
+		}
+	case 3:
+		switch s {
+		case "url":
+			return eURL
+		case "bid":
+			return eBid
+		}
+	case 4:
+		switch s {
+		case "name":
+			return eName
+		case "vuln":
+			return eVuln
+		}
+	case 5:
+		switch s {
+		case "range":
+			return eRange
+		case "topic":
+			return eTopic
+		case "dates":
+			return eDates
+		case "entry":
+			return eEntry
+		case "vuxml":
+			return eVuxml
+		case "mlist":
+			return eMlist
+		}
+	case 6:
+		switch s {
+		case "system":
+			return eSystem
+		case "certsa":
+			return eCertsa
+		case "certvu":
+			return eCertvu
+		}
+	case 7:
+		switch s {
+		case "package":
+			return ePackage
+		case "affects":
+			return eAffects
+		case "cvename":
+			return eCvename
+		}
+	case 8:
+		switch s {
+		case "modified":
+			return eModified
+		case "uscertsa":
+			return eUscertsa
+		case "uscertta":
+			return eUscertta
+		}
+	case 9:
+		switch s {
+		case "discovery":
+			return eDiscovery
+		case "freebsdsa":
+			return eFreebsdsa
+		case "freebsdpr":
+			return eFreebsdpr
+		case "cancelled":
+			return eCancelled
+		}
+	case 10:
+		if s == "references" {
+			return eReferences
+		}
+	case 11:
+		if s == "description" {
+			return eDescription
+		}
+	}
+	return eUnknown
 }
 
 func isRefKind(id elemID) bool { return id >= eBid && id <= eUscertta }
@@ -139,14 +234,16 @@ func isXMLNS(name string) bool { return name == "xmlns" || strings.HasPrefix(nam
 // pstate is what the parsers share while reading one document (and the
 // external entities it pulls in).
 type pstate struct {
-	opts   ParseOptions
-	doc    *Document
-	ents   entityTable
-	total  int64             // bytes of input read, entities included
-	files  map[string][]byte // external entity files already read
-	active []string          // external entities being parsed (recursion)
-	dedup  map[entKey]bool   // entity Issues already given
-	oracle any               // the encoding/xml oracle's shared state
+	opts     ParseOptions
+	doc      *Document
+	ents     entityTable
+	total    int64             // bytes of input read, entities included
+	files    map[string][]byte // external entity files already read
+	active   []string          // external entities being parsed (recursion)
+	dedup    map[entKey]bool   // entity Issues already given
+	oracle   any               // the encoding/xml oracle's shared state
+	descEnts *descEntities     // shared by the document's descriptions
+	stdTexts map[*Entry]string // the oracle's plain text of each description (for the tests)
 }
 
 type entKey struct {
@@ -156,9 +253,10 @@ type entKey struct {
 
 func newState(opts ParseOptions) *pstate {
 	return &pstate{
-		opts: opts,
-		doc:  &Document{},
-		ents: entityTable{maxBytes: opts.MaxEntityExpansion, maxDepth: opts.MaxEntityDepth},
+		opts:     opts,
+		doc:      &Document{},
+		ents:     entityTable{maxBytes: opts.MaxEntityExpansion, maxDepth: opts.MaxEntityDepth},
+		descEnts: &descEntities{maxBytes: opts.MaxEntityExpansion, maxNest: opts.MaxEntityDepth, maxDepth: opts.MaxDepth},
 	}
 }
 

@@ -1,6 +1,10 @@
 package vuxml
 
-import "strings"
+import (
+	"io"
+	"strings"
+	"unicode/utf8"
+)
 
 // textBuilder turns the character data and element boundaries of a
 // description into plain text, by these rules (shared by both parsers):
@@ -20,12 +24,14 @@ type textBuilder struct {
 	pre   int  // depth of <pre>
 }
 
-// blockElems are the XHTML elements that start and end paragraphs.
-var blockElems = map[string]bool{
-	"p": true, "div": true, "blockquote": true, "pre": true, "ul": true, "ol": true,
-	"li": true, "dl": true, "dt": true, "dd": true, "h1": true, "h2": true, "h3": true,
-	"h4": true, "h5": true, "h6": true, "table": true, "tr": true, "hr": true,
-	"address": true, "body": true,
+// isBlock reports whether an XHTML element starts and ends paragraphs.
+func isBlock(n string) bool {
+	switch n {
+	case "p", "li", "ul", "ol", "blockquote", "pre", "div", "dl", "dt", "dd",
+		"h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "hr", "address", "body":
+		return true
+	}
+	return false
 }
 
 // localName strips a namespace prefix.
@@ -40,7 +46,7 @@ func (b *textBuilder) start(qname string) {
 	switch n := localName(qname); {
 	case n == "br":
 		b.setBreak(1)
-	case blockElems[n]:
+	case isBlock(n):
 		b.setBreak(2)
 		if n == "pre" {
 			b.pre++
@@ -49,7 +55,7 @@ func (b *textBuilder) start(qname string) {
 }
 
 func (b *textBuilder) end(qname string) {
-	if n := localName(qname); blockElems[n] {
+	if n := localName(qname); isBlock(n) {
 		b.setBreak(2)
 		if n == "pre" && b.pre > 0 {
 			b.pre--
@@ -106,3 +112,64 @@ func (b *textBuilder) text(s string) {
 }
 
 func (b *textBuilder) String() string { return string(b.out) }
+
+// descEntities is what Description.Text needs to decode the entities of
+// the document's internal subset.
+type descEntities struct {
+	decls             map[string]*entityDecl
+	maxBytes          int64
+	maxDepth, maxNest int
+}
+
+// Text returns the description as plain text: tags removed, entities
+// decoded, white space collapsed, paragraphs separated by blank lines
+// (the rules are those of the package documentation). It is computed from
+// XHTML on each call, which keeps parsing fast for the many callers that
+// never need it.
+func (d Description) Text() string {
+	if d.XHTML == "" {
+		return ""
+	}
+	t := entityTable{maxBytes: DefaultMaxEntityExpansion, maxDepth: DefaultMaxEntityDepth}
+	maxDepth := DefaultMaxDepth
+	if d.ents != nil {
+		t.decls, t.maxBytes, t.maxDepth, maxDepth = d.ents.decls, d.ents.maxBytes, d.ents.maxNest, d.ents.maxDepth
+	}
+	tz := NewTokenizer([]byte(d.XHTML), TokenizerOptions{MaxDepth: maxDepth})
+	var tb textBuilder
+	tb.out = make([]byte, 0, len(d.XHTML)/2)
+	for {
+		tok, err := tz.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			break // not from a parsed document
+		}
+		switch tok.Kind {
+		case StartTagToken:
+			n := string(tz.Bytes(tok.Name))
+			tb.start(n)
+			if tok.SelfClosing {
+				tb.end(n)
+			}
+		case EndTagToken:
+			tb.end(string(tz.Bytes(tok.Name)))
+		case TextToken, CDATAToken:
+			tb.text(string(tz.Text(tok)))
+		case CharRefToken:
+			tb.text(string(utf8.AppendRune(nil, tok.Rune)))
+		case EntityRefToken:
+			kind, decl, text := t.lookup(string(tz.Bytes(tok.Name)))
+			switch kind {
+			case refPredefined, refXHTML:
+				tb.text(text)
+			case refInternal:
+				if b, err := t.expand(decl, false, nil); err == nil {
+					tb.text(string(b))
+				}
+			}
+		}
+	}
+	return tb.String()
+}

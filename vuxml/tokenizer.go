@@ -124,6 +124,8 @@ type Tokenizer struct {
 	sawDT   bool
 	dt      *doctype
 	lc      lineCounter
+	base    int   // depth of the including context (external entities)
+	tok     Token // the current token (advance fills it)
 }
 
 // NewTokenizer returns a tokenizer over src.
@@ -157,16 +159,24 @@ func (t *Tokenizer) Depth() int { return len(t.stack) }
 // Offset returns the offset where the next token starts.
 func (t *Tokenizer) Offset() int { return t.i }
 
-func (t *Tokenizer) fail(off int, sentinel error, format string, args ...any) (Token, error) {
+func (t *Tokenizer) fail(off int, sentinel error, format string, args ...any) error {
 	t.err = &Error{Pos: t.Position(off), Msg: fmt.Sprintf(format, args...), Err: sentinel}
-	return Token{}, t.err
+	return t.err
 }
 
 // Next returns the next token, or io.EOF after the last one (an error if
 // an element is still open).
 func (t *Tokenizer) Next() (Token, error) {
+	if err := t.advance(); err != nil {
+		return Token{}, err
+	}
+	return t.tok, nil
+}
+
+// advance reads the next token into t.tok.
+func (t *Tokenizer) advance() error {
 	if t.err != nil {
-		return Token{}, t.err
+		return t.err
 	}
 	if !t.checked {
 		t.checked = true
@@ -182,7 +192,7 @@ func (t *Tokenizer) Next() (Token, error) {
 			return t.fail(i, ErrSyntax, "unexpected end of input: <%s> not closed", src[top.Start:top.End])
 		}
 		t.err = io.EOF
-		return Token{}, io.EOF
+		return io.EOF
 	}
 	switch src[i] {
 	case '<':
@@ -213,7 +223,7 @@ func (t *Tokenizer) Next() (Token, error) {
 	return t.text(i)
 }
 
-func (t *Tokenizer) text(i int) (Token, error) {
+func (t *Tokenizer) text(i int) error {
 	src := t.src
 	lt := t.lt
 	if lt < i {
@@ -228,28 +238,30 @@ func (t *Tokenizer) text(i int) (Token, error) {
 	if k := bytes.IndexByte(src[i:lt], '&'); k >= 0 {
 		end = i + k
 	}
-	if k := bytes.Index(src[i:end], []byte("]]>")); k >= 0 {
-		return t.fail(i+k, ErrSyntax, "]]> not allowed in text")
+	if bytes.IndexByte(src[i:end], ']') >= 0 {
+		if k := bytes.Index(src[i:end], []byte("]]>")); k >= 0 {
+			return t.fail(i+k, ErrSyntax, "]]> not allowed in text")
+		}
 	}
 	// "]]" + "&gt;" is fine, but "]]" before '>' split by nothing is not:
 	// a text token ends only at '<' or '&', so the check above is complete.
 	t.i = end
-	return Token{Kind: TextToken, Span: Span{i, end}, Data: Span{i, end}, Depth: len(t.stack)}, nil
+	t.tok = Token{Kind: TextToken, Span: Span{i, end}, Data: Span{i, end}, Depth: len(t.stack)}
+	return nil
 }
 
-func (t *Tokenizer) ref(i int) (Token, error) {
+func (t *Tokenizer) ref(i int) error {
 	r, n, name, msg := scanRef(t.src[i:])
 	if msg != "" {
 		return t.fail(i, ErrSyntax, "%s", msg)
 	}
 	t.i = i + n
-	tok := Token{Span: Span{i, i + n}, Depth: len(t.stack)}
 	if name == "" {
-		tok.Kind, tok.Rune = CharRefToken, r
+		t.tok = Token{Kind: CharRefToken, Span: Span{i, i + n}, Rune: r, Depth: len(t.stack)}
 	} else {
-		tok.Kind, tok.Name = EntityRefToken, Span{i + 1, i + n - 1}
+		t.tok = Token{Kind: EntityRefToken, Span: Span{i, i + n}, Name: Span{i + 1, i + n - 1}, Depth: len(t.stack)}
 	}
-	return tok, nil
+	return nil
 }
 
 // name scans a name at src[i:] and returns its end.
@@ -264,8 +276,7 @@ func (t *Tokenizer) name(i int) int {
 
 func (t *Tokenizer) checkQName(s, e int, what string) error {
 	if s == e {
-		_, err := t.fail(s, ErrSyntax, "expected %s name", what)
-		return err
+		return t.fail(s, ErrSyntax, "expected %s name", what)
 	}
 	b := t.src[s:e]
 	ok := nameByte[b[0]] == 1
@@ -285,17 +296,16 @@ func (t *Tokenizer) checkQName(s, e int, what string) error {
 		}
 	}
 	if !isQName(string(b)) {
-		_, err := t.fail(s, ErrSyntax, "invalid %s name %q", what, b)
-		return err
+		return t.fail(s, ErrSyntax, "invalid %s name %q", what, b)
 	}
 	return nil
 }
 
-func (t *Tokenizer) startTag(i int) (Token, error) {
+func (t *Tokenizer) startTag(i int) error {
 	src := t.src
 	ne := t.name(i + 1)
 	if err := t.checkQName(i+1, ne, "element"); err != nil {
-		return Token{}, err
+		return err
 	}
 	attrs := t.attrs[:0]
 	j := ne
@@ -316,7 +326,7 @@ func (t *Tokenizer) startTag(i int) (Token, error) {
 		}
 		an := t.name(j)
 		if err := t.checkQName(j, an, "attribute"); err != nil {
-			return Token{}, err
+			return err
 		}
 		k := an
 		for k < len(src) && isSpace(src[k]) {
@@ -359,7 +369,7 @@ func (t *Tokenizer) startTag(i int) (Token, error) {
 	}
 	t.attrs = attrs
 	if err := t.checkDupAttrs(i, attrs); err != nil {
-		return Token{}, err
+		return err
 	}
 	self := false
 	if src[j] == '/' {
@@ -371,7 +381,7 @@ func (t *Tokenizer) startTag(i int) (Token, error) {
 	}
 	j++ // '>'
 	depth := len(t.stack) + 1
-	if depth > t.opts.MaxDepth {
+	if t.base+depth > t.opts.MaxDepth {
 		return t.fail(i, ErrTooDeep, "elements nested more than %d deep", t.opts.MaxDepth)
 	}
 	if !self {
@@ -379,7 +389,8 @@ func (t *Tokenizer) startTag(i int) (Token, error) {
 	}
 	t.sawElem = true
 	t.i = j
-	return Token{Kind: StartTagToken, Span: Span{i, j}, Name: Span{i + 1, ne}, Attrs: attrs, SelfClosing: self, Depth: depth}, nil
+	t.tok = Token{Kind: StartTagToken, Span: Span{i, j}, Name: Span{i + 1, ne}, Attrs: attrs, SelfClosing: self, Depth: depth}
+	return nil
 }
 
 func (t *Tokenizer) checkDupAttrs(i int, attrs []TokenAttr) error {
@@ -389,8 +400,7 @@ func (t *Tokenizer) checkDupAttrs(i int, attrs []TokenAttr) error {
 			na := src[attrs[a].Name.Start:attrs[a].Name.End]
 			for b := 0; b < a; b++ {
 				if bytes.Equal(na, src[attrs[b].Name.Start:attrs[b].Name.End]) {
-					_, err := t.fail(i, ErrSyntax, "duplicate attribute %s", na)
-					return err
+					return t.fail(i, ErrSyntax, "duplicate attribute %s", na)
 				}
 			}
 		}
@@ -400,19 +410,18 @@ func (t *Tokenizer) checkDupAttrs(i int, attrs []TokenAttr) error {
 	for _, a := range attrs {
 		n := string(src[a.Name.Start:a.Name.End])
 		if seen[n] {
-			_, err := t.fail(i, ErrSyntax, "duplicate attribute %s", n)
-			return err
+			return t.fail(i, ErrSyntax, "duplicate attribute %s", n)
 		}
 		seen[n] = true
 	}
 	return nil
 }
 
-func (t *Tokenizer) endTag(i int) (Token, error) {
+func (t *Tokenizer) endTag(i int) error {
 	src := t.src
 	ne := t.name(i + 2)
 	if err := t.checkQName(i+2, ne, "element"); err != nil {
-		return Token{}, err
+		return err
 	}
 	j := ne
 	for j < len(src) && isSpace(src[j]) {
@@ -432,10 +441,11 @@ func (t *Tokenizer) endTag(i int) (Token, error) {
 	}
 	t.stack = t.stack[:n-1]
 	t.i = j + 1
-	return Token{Kind: EndTagToken, Span: Span{i, j + 1}, Name: Span{i + 2, ne}, Depth: n}, nil
+	t.tok = Token{Kind: EndTagToken, Span: Span{i, j + 1}, Name: Span{i + 2, ne}, Depth: n}
+	return nil
 }
 
-func (t *Tokenizer) comment(i int) (Token, error) {
+func (t *Tokenizer) comment(i int) error {
 	src := t.src
 	s := i + 4
 	k := bytes.Index(src[s:], []byte("--"))
@@ -447,10 +457,11 @@ func (t *Tokenizer) comment(i int) (Token, error) {
 		return t.fail(k, ErrSyntax, `"--" not allowed in comments`)
 	}
 	t.i = k + 3
-	return Token{Kind: CommentToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}, nil
+	t.tok = Token{Kind: CommentToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}
+	return nil
 }
 
-func (t *Tokenizer) cdata(i int) (Token, error) {
+func (t *Tokenizer) cdata(i int) error {
 	s := i + 9
 	k := bytes.Index(t.src[s:], []byte("]]>"))
 	if k < 0 {
@@ -458,10 +469,11 @@ func (t *Tokenizer) cdata(i int) (Token, error) {
 	}
 	k += s
 	t.i = k + 3
-	return Token{Kind: CDATAToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}, nil
+	t.tok = Token{Kind: CDATAToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}
+	return nil
 }
 
-func (t *Tokenizer) procInst(i int) (Token, error) {
+func (t *Tokenizer) procInst(i int) error {
 	src := t.src
 	ne := t.name(i + 2)
 	if ne == i+2 || !isName(string(src[i+2:ne])) {
@@ -495,10 +507,11 @@ func (t *Tokenizer) procInst(i int) (Token, error) {
 		}
 	}
 	t.i = k + 2
-	return Token{Kind: ProcInstToken, Span: Span{i, k + 2}, Name: Span{i + 2, ne}, Data: Span{ds, k}, Depth: len(t.stack)}, nil
+	t.tok = Token{Kind: ProcInstToken, Span: Span{i, k + 2}, Name: Span{i + 2, ne}, Data: Span{ds, k}, Depth: len(t.stack)}
+	return nil
 }
 
-func (t *Tokenizer) doctype(i int) (Token, error) {
+func (t *Tokenizer) doctype(i int) error {
 	switch {
 	case t.opts.Entity:
 		return t.fail(i, ErrSyntax, "<!DOCTYPE not allowed in an external entity")
@@ -527,7 +540,8 @@ func (t *Tokenizer) doctype(i int) (Token, error) {
 		tok.Data = dt.subset
 	}
 	t.i = end
-	return tok, nil
+	t.tok = tok
+	return nil
 }
 
 // Text returns the character data of a Text or CDATA token with line ends

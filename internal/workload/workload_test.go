@@ -62,7 +62,7 @@ func checkWorkload(t *testing.T, c Config, wantMB float64, wantNames int) {
 	}
 	var items []item
 	for _, e := range d.Entries {
-		if len(e.Affects) < 1 || len(e.Affects) > 3 || len(e.References) == 0 || e.Dates.Entry == "" || e.Description.Text == "" {
+		if len(e.Affects) < 1 || len(e.Affects) > 3 || len(e.References) == 0 || e.Dates.Entry == "" || e.Description.XHTML == "" {
 			t.Fatalf("entry %s: %d blocks", e.VID, len(e.Affects))
 		}
 		blocks += len(e.Affects)
