@@ -112,7 +112,7 @@ func (p *plan) atom() ([]byte, error) {
 		e := atomEntry{
 			Title:     v.Title,
 			Updated:   atomDate(v.Last()),
-			Published: atomDate(v.Entry()),
+			Published: atomDate(v.Entry),
 			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: base + v.File}},
 		}
 		if u, err := uuid.Parse(v.VID); err == nil && len(v.VID) == 36 {

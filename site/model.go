@@ -72,26 +72,36 @@ type vulnView struct {
 	Source         string
 	Line           int
 	Upstream       string // the entry's page on vuxml.FreeBSD.org
+	// The dates, trimmed.
+	Discovery, Entry, Modified string
+	// Link is <a href="File">Title</a>, made once for the many index rows
+	// that show it (File is made of URL-safe characters only).
+	Link template.HTML
 }
 
-// Entry, Modified, Discovery are the entry's dates.
-func (v *vulnView) Entry() string     { return v.e.Dates.Entry }
-func (v *vulnView) Modified() string  { return v.e.Dates.Modified }
-func (v *vulnView) Discovery() string { return v.e.Dates.Discovery }
-
 // Last is the date of the last change: modified, else entry.
-func (v *vulnView) Last() string { return cmp.Or(v.e.Dates.Modified, v.e.Dates.Entry) }
+func (v *vulnView) Last() string { return cmp.Or(v.Modified, v.Entry) }
 
 // nameLink is a package name and its page.
 type nameLink struct {
 	Name, File string
 	System     bool
+	// Link is <a href="File">Name</a>, made once per name.
+	Link template.HTML
+}
+
+func pageLink(file, text string) template.HTML {
+	// file is made by fileNamer: URL- and attribute-safe as it is.
+	return template.HTML(`<a href="` + file + `">` + template.HTMLEscapeString(text) + `</a>`)
 }
 
 // affRow is one (block, name, range) row of the affected-packages table:
-// "Lower LowerOp Name UpperOp Upper", as html.xsl lays it out.
+// "Lower LowerOp Name UpperOp Upper", as html.xsl lays it out. (No
+// embedded struct: text/template looks fields up by name on every use.)
 type affRow struct {
-	nameLink
+	Name, File                     string
+	System                         bool
+	Link                           template.HTML
 	Lower, LowerOp, UpperOp, Upper string
 	Note                           string
 	First                          bool // first row of its block
@@ -167,7 +177,8 @@ func (s *Site) plan() *plan {
 	for _, in := range s.vulns {
 		e := in.e
 		vid := strings.ToLower(strings.TrimSpace(e.VID))
-		v := &vulnView{e: e, VID: vid, Source: s.sources[in.src].Name, Line: e.Pos.Line}
+		v := &vulnView{e: e, VID: vid, Source: s.sources[in.src].Name, Line: e.Pos.Line,
+			Discovery: strings.TrimSpace(e.Dates.Discovery), Entry: strings.TrimSpace(e.Dates.Entry), Modified: strings.TrimSpace(e.Dates.Modified)}
 		v.File = names.name("", vid, ".html")
 		if _, dup := p.byVID[vid]; dup {
 			p.warnings = append(p.warnings, fmt.Sprintf("%s: duplicate vid %s: its page is %s", posString(e.Pos, v.Source), vid, v.File))
@@ -188,6 +199,7 @@ func (s *Site) plan() *plan {
 		if v.Title == "" {
 			v.Title = "Entry " + vid
 		}
+		v.Link = pageLink(v.File, v.Title)
 		p.vulns = append(p.vulns, v)
 	}
 	for _, v := range p.vulns {
@@ -199,11 +211,11 @@ func (s *Site) plan() *plan {
 	// Newest first by entry date; entries without one (cancelled) last.
 	p.byDate = slices.Clone(p.vulns)
 	slices.SortStableFunc(p.byDate, func(a, b *vulnView) int {
-		return cmp.Or(cmp.Compare(b.Entry(), a.Entry()), cmp.Compare(b.Modified(), a.Modified()))
+		return cmp.Or(cmp.Compare(b.Entry, a.Entry), cmp.Compare(b.Modified, a.Modified))
 	})
 	for _, v := range p.byDate {
 		label, id := "Undated", "undated"
-		if y, ok := dateYear(v.Entry()); ok {
+		if y, ok := dateYear(v.Entry); ok {
 			label, id = y, "y"+y
 		}
 		if n := len(p.years); n == 0 || p.years[n-1].ID != id {
@@ -234,6 +246,7 @@ func (s *Site) plan() *plan {
 	slices.SortFunc(p.pkgs, func(a, b *pkgView) int { return indexCompare(a.Name, b.Name) })
 	for _, pv := range p.pkgs {
 		pv.File = names.name("pkg-", pv.Name, ".html")
+		pv.Link = pageLink(pv.File, pv.Name)
 	}
 
 	// The CVE index comes before the rows, which link to it.
@@ -277,7 +290,7 @@ func (s *Site) plan() *plan {
 			for _, n := range a.Names {
 				name := strings.TrimSpace(n.Value)
 				pv := pkgByName[name]
-				nl := nameLink{Name: name, File: pv.File, System: a.Kind == vuxml.System}
+				nl := nameLink{Name: name, File: pv.File, System: a.Kind == vuxml.System, Link: pv.Link}
 				if !seen[name] {
 					seen[name] = true
 					v.Names = append(v.Names, nl)
@@ -285,14 +298,14 @@ func (s *Site) plan() *plan {
 				var texts []string
 				for _, r := range a.Ranges {
 					row := rangeRow(r)
-					row.nameLink = nl
+					row.Name, row.File, row.System, row.Link = nl.Name, nl.File, nl.System, nl.Link
 					row.First = first
 					first = false
 					v.Rows = append(v.Rows, row)
 					texts = append(texts, rangeText(r))
 				}
 				if len(a.Ranges) == 0 {
-					v.Rows = append(v.Rows, affRow{nameLink: nl, First: first, Note: "no range: no version is affected (pkg's rule)"})
+					v.Rows = append(v.Rows, affRow{Name: nl.Name, File: nl.File, System: nl.System, Link: nl.Link, First: first, Note: "no range: no version is affected (pkg's rule)"})
 					first = false
 				}
 				if n := len(pv.Items); n > 0 && pv.Items[n-1].V == v {
@@ -485,14 +498,18 @@ func indexCompare(a, b string) int {
 }
 
 func letterRank(name string) int {
-	_, id := letterOf(name)
-	switch id {
-	case "letter-0":
-		return 0
-	case "letter-other":
+	if name == "" {
 		return 27
 	}
-	return 1 + int(id[len(id)-1]-'a')
+	switch c := name[0]; {
+	case c >= '0' && c <= '9':
+		return 0
+	case c >= 'a' && c <= 'z':
+		return 1 + int(c-'a')
+	case c >= 'A' && c <= 'Z':
+		return 1 + int(c-'A')
+	}
+	return 27
 }
 
 // letterOf is the index group of a name: its first letter, "0-9" or "other".

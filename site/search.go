@@ -34,7 +34,7 @@ func (p *plan) searchEntries() []searchEntry {
 	var out []searchEntry
 	for _, v := range p.byDate {
 		e := searchEntry{ID: v.VID, Kind: "vuxml", Topic: v.Title, Names: []string{}, CVEs: v.CVEs,
-			Discovery: v.Discovery(), Entry: v.Entry(), Modified: v.Modified(), URL: v.File, Cancelled: v.Cancelled}
+			Discovery: v.Discovery, Entry: v.Entry, Modified: v.Modified, URL: v.File, Cancelled: v.Cancelled}
 		for _, n := range v.Names {
 			e.Names = append(e.Names, n.Name)
 		}

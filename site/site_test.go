@@ -359,3 +359,21 @@ func TestDuplicateVIDWarns(t *testing.T) {
 	}
 	checkSite(t, files)
 }
+
+// The alphabetical indexes need each letter group in one piece.
+func TestLetterGroupsContiguous(t *testing.T) {
+	names := []string{"zsh", "_private", "+plus", "9lives", "Apache", "apr", "~tilde", "ärger", "Zope", "0ad", "bind", "-dash"}
+	slices.SortFunc(names, indexCompare)
+	seen := map[string]bool{}
+	last := ""
+	for _, n := range names {
+		_, id := letterOf(n)
+		if id != last && seen[id] {
+			t.Errorf("group %s split: %q", id, names)
+		}
+		seen[id], last = true, id
+	}
+	if names[0] != "0ad" || names[len(names)-1] == "zsh" {
+		t.Errorf("order %q", names)
+	}
+}
