@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -54,6 +55,10 @@ type plan struct {
 	pkgsrcLines int
 
 	warnings []string
+
+	searchOnce sync.Once
+	searchData []byte
+	searchErr  error
 }
 
 // vulnView is one VuXML entry as its pages show it.

@@ -74,7 +74,13 @@ func uniq(s []string) []string {
 	return out
 }
 
+// searchIndexBytes is the JSON of the index, made once for both files.
 func (p *plan) searchIndexBytes() ([]byte, error) {
+	p.searchOnce.Do(func() { p.searchData, p.searchErr = p.makeSearchIndex() })
+	return p.searchData, p.searchErr
+}
+
+func (p *plan) makeSearchIndex() ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b) // escapes <, >, & and U+2028/9: safe inside a script
 	if err := enc.Encode(searchIndex{Version: 1, Title: p.opts.Title, Entries: p.searchEntries()}); err != nil {
