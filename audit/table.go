@@ -47,10 +47,9 @@ type itemRec struct {
 	rstart, rcount   uint32 // the block's ranges
 }
 
-// rangeRec is one range: its first two bounds.
-type rangeRec struct {
-	nbounds, op1, op2        uint8
-	v1off, v1len, v2off, v2l uint32
+// keyRec is a key as the builder collects it.
+type keyRec struct {
+	hash, kind, off, n, post, npost uint32
 }
 
 // noName is itemRec.name for pkgsrc items.
@@ -151,18 +150,26 @@ func (t *table) matchRange(it *itemRec, version string) int {
 }
 
 // builder collects keys, items, ranges and strings in first-use order,
-// then lays out the table.
+// then lays out the table. Items and ranges are written in their final
+// form as they come; postings are gathered as (key, item) pairs and
+// grouped by key at the end.
 type builder struct {
 	num    map[Key]uint32
-	keys   []Key
-	posts  [][]uint32
-	items  []itemRec
-	ranges []rangeRec
+	keys   []keyRec // post and npost are filled by table
+	pkey   []uint32 // pkey[i] is the key of posting pid[i]
+	pid    []uint32
+	items  []byte
+	ranges []byte
 	strs   []byte
-	koff   []uint32 // offset of each key's string in strs
 }
 
-func newBuilder() *builder { return &builder{num: map[Key]uint32{}} }
+// newBuilder makes a builder sized for about nitems items, nranges
+// ranges and nstr bytes of strings.
+func newBuilder(nitems, nranges, nstr int) *builder {
+	return &builder{num: make(map[Key]uint32, nitems/4), keys: make([]keyRec, 0, nitems/4),
+		pkey: make([]uint32, 0, nitems), pid: make([]uint32, 0, nitems),
+		items: make([]byte, 0, itemSize*nitems), ranges: make([]byte, 0, rangeSize*nranges), strs: make([]byte, 0, nstr)}
+}
 
 // str stores s and returns its offset and length.
 func (b *builder) str(s string) (uint32, uint32) {
@@ -173,73 +180,101 @@ func (b *builder) str(s string) (uint32, uint32) {
 
 // addRanges stores a block's ranges and returns where they start.
 func (b *builder) addRanges(rs []advisory.Range) (uint32, uint32) {
-	start := uint32(len(b.ranges))
+	le := binary.LittleEndian
+	start := uint32(len(b.ranges) / rangeSize)
 	for _, r := range rs {
-		rr := rangeRec{nbounds: uint8(min(len(r.Bounds), 2))}
+		var op1, op2 uint8
+		var v1off, v1len, v2off, v2len uint32
 		if len(r.Bounds) > 0 {
-			rr.op1 = uint8(r.Bounds[0].Op)
-			rr.v1off, rr.v1len = b.str(r.Bounds[0].Version)
+			op1 = uint8(r.Bounds[0].Op)
+			v1off, v1len = b.str(r.Bounds[0].Version)
 		}
 		if len(r.Bounds) > 1 {
-			rr.op2 = uint8(r.Bounds[1].Op)
-			rr.v2off, rr.v2l = b.str(r.Bounds[1].Version)
+			op2 = uint8(r.Bounds[1].Op)
+			v2off, v2len = b.str(r.Bounds[1].Version)
 		}
-		b.ranges = append(b.ranges, rr)
+		b.ranges = append(b.ranges, uint8(min(len(r.Bounds), 2)), op1, op2, 0)
+		b.ranges = le.AppendUint32(b.ranges, v1off)
+		b.ranges = le.AppendUint32(b.ranges, v1len)
+		b.ranges = le.AppendUint32(b.ranges, v2off)
+		b.ranges = le.AppendUint32(b.ranges, v2len)
 	}
 	return start, uint32(len(rs))
 }
 
-// add appends an item filed under keys.
+// key returns the number of k, adding it on first use.
+func (b *builder) key(k Key) uint32 {
+	n, ok := b.num[k]
+	if !ok {
+		n = uint32(len(b.keys))
+		b.num[k] = n
+		off, l := b.str(k.S)
+		b.keys = append(b.keys, keyRec{hash: keyHash(uint32(k.Kind), k.S), kind: uint32(k.Kind), off: off, n: l})
+	}
+	return n
+}
+
+// add appends an item filed under keys. When it.slen is noName the item's
+// string is the first key's (an exact name).
 func (b *builder) add(it itemRec, keys ...Key) {
-	id := uint32(len(b.items))
-	b.items = append(b.items, it)
-	for _, k := range keys {
-		n, ok := b.num[k]
-		if !ok {
-			n = uint32(len(b.keys))
-			b.num[k] = n
-			b.keys = append(b.keys, k)
-			b.posts = append(b.posts, nil)
-			off, _ := b.str(k.S)
-			b.koff = append(b.koff, off)
+	le := binary.LittleEndian
+	id := uint32(len(b.items) / itemSize)
+	for i, k := range keys {
+		n := b.key(k)
+		if i == 0 && it.slen == noName {
+			it.soff, it.slen = b.keys[n].off, b.keys[n].n
 		}
-		if p := b.posts[n]; len(p) == 0 || p[len(p)-1] != id {
-			b.posts[n] = append(p, id)
+		if l := len(b.pid); l == 0 || b.pid[l-1] != id || b.pkey[l-1] != n {
+			b.pkey = append(b.pkey, n)
+			b.pid = append(b.pid, id)
 		}
 	}
+	b.items = le.AppendUint32(b.items, it.adv)
+	b.items = le.AppendUint32(b.items, it.block)
+	b.items = le.AppendUint32(b.items, it.name)
+	b.items = append(b.items, it.kind, it.system, 0, 0)
+	b.items = le.AppendUint32(b.items, it.soff)
+	b.items = le.AppendUint32(b.items, it.slen)
+	b.items = le.AppendUint32(b.items, it.rstart)
+	b.items = le.AppendUint32(b.items, it.rcount)
 }
+
+// nitems is the number of items added so far.
+func (b *builder) nitems() int { return len(b.items) / itemSize }
 
 // table lays out what was collected.
 func (b *builder) table() table {
 	le := binary.LittleEndian
-	var t table
-	npost := 0
-	for _, p := range b.posts {
-		npost += len(p)
+	t := table{items: b.items, ranges: b.ranges}
+	// Group the postings by key (a counting sort: stable, so each key's
+	// items stay ascending).
+	for _, n := range b.pkey {
+		b.keys[n].npost++
 	}
+	next := make([]uint32, len(b.keys))
+	var at uint32
+	for i := range b.keys {
+		b.keys[i].post = at
+		next[i] = at
+		at += b.keys[i].npost
+	}
+	posts := make([]uint32, len(b.pid))
+	for i, n := range b.pkey {
+		posts[next[n]] = b.pid[i]
+		next[n]++
+	}
+	t.posts = appendU32s(make([]byte, 0, 4*len(posts)), posts)
 	t.keys = make([]byte, 0, keySize*len(b.keys))
-	t.posts = make([]byte, 0, 4*npost)
-	hashes := make([]uint32, len(b.keys))
-	for i, k := range b.keys {
-		h := keyHash(uint32(k.Kind), k.S)
-		hashes[i] = h
-		t.keys = le.AppendUint32(t.keys, h)
-		t.keys = le.AppendUint32(t.keys, uint32(k.Kind))
-		t.keys = le.AppendUint32(t.keys, b.koff[i])
-		t.keys = le.AppendUint32(t.keys, uint32(len(k.S)))
-		t.keys = le.AppendUint32(t.keys, uint32(len(t.posts)/4))
-		t.keys = le.AppendUint32(t.keys, uint32(len(b.posts[i])))
-		for _, id := range b.posts[i] {
-			t.posts = le.AppendUint32(t.posts, id)
-		}
+	for _, r := range b.keys {
+		t.keys = appendU32s(t.keys, []uint32{r.hash, r.kind, r.off, r.n, r.post, r.npost})
 	}
 	// At most half full, so that probes stay short and there is always an
 	// empty slot to end them.
 	size := 1 << bits.Len(uint(2*len(b.keys)))
 	slots := make([]uint32, size)
 	mask := uint32(size - 1)
-	for n, h := range hashes {
-		i := h & mask
+	for n, r := range b.keys {
+		i := r.hash & mask
 		for slots[i] != 0 {
 			i = (i + 1) & mask
 		}
@@ -248,25 +283,6 @@ func (b *builder) table() table {
 	t.slots = make([]byte, 0, 4*size)
 	for _, s := range slots {
 		t.slots = le.AppendUint32(t.slots, s)
-	}
-	t.items = make([]byte, 0, itemSize*len(b.items))
-	for _, it := range b.items {
-		t.items = le.AppendUint32(t.items, it.adv)
-		t.items = le.AppendUint32(t.items, it.block)
-		t.items = le.AppendUint32(t.items, it.name)
-		t.items = append(t.items, it.kind, it.system, 0, 0)
-		t.items = le.AppendUint32(t.items, it.soff)
-		t.items = le.AppendUint32(t.items, it.slen)
-		t.items = le.AppendUint32(t.items, it.rstart)
-		t.items = le.AppendUint32(t.items, it.rcount)
-	}
-	t.ranges = make([]byte, 0, rangeSize*len(b.ranges))
-	for _, r := range b.ranges {
-		t.ranges = append(t.ranges, r.nbounds, r.op1, r.op2, 0)
-		t.ranges = le.AppendUint32(t.ranges, r.v1off)
-		t.ranges = le.AppendUint32(t.ranges, r.v1len)
-		t.ranges = le.AppendUint32(t.ranges, r.v2off)
-		t.ranges = le.AppendUint32(t.ranges, r.v2l)
 	}
 	t.strs = string(b.strs)
 	return t

@@ -1,6 +1,8 @@
 package feed
 
 import (
+	"strings"
+
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -60,8 +62,11 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 	advs := make([]advisory.Advisory, len(doc.Entries))
 	// Count first, so that all blocks, names, ranges and bounds share a
 	// few backing arrays.
-	var nb, nn, nr, nbd, nref, ncve int
+	var nb, nn, nr, nbd, nref, ncve, nurl int
 	for _, e := range doc.Entries {
+		if e.VID != "" {
+			nurl += len(vuxmlWWW) + len(e.VID) + len(".html")
+		}
 		nb += len(e.Affects)
 		for _, a := range e.Affects {
 			nn += len(a.Names)
@@ -83,13 +88,25 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 	bounds := make([]advisory.Bound, 0, nbd)
 	refs := make([]advisory.Reference, 0, nref)
 	cves := make([]string, 0, ncve)
+	// Every URL in one string: one allocation instead of one per entry.
+	var ub strings.Builder
+	ub.Grow(nurl)
+	for _, e := range doc.Entries {
+		if e.VID != "" {
+			ub.WriteString(vuxmlWWW)
+			ub.WriteString(e.VID)
+			ub.WriteString(".html")
+		}
+	}
+	urls := ub.String()
 	for i, e := range doc.Entries {
 		a := &advs[i]
 		a.ID = e.VID
 		a.Source = advisory.SourceVuXML
 		a.Topic = e.Topic
 		if e.VID != "" {
-			a.URL = vuxmlWWW + e.VID + ".html"
+			n := len(vuxmlWWW) + len(e.VID) + len(".html")
+			a.URL, urls = urls[:n], urls[n:]
 		}
 		r0, c0 := len(refs), len(cves)
 		for _, r := range e.References {
