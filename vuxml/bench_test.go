@@ -38,6 +38,8 @@ func benchParse(b *testing.B, c workload.Config, parse func([]byte, ParseOptions
 func BenchmarkParse(b *testing.B) {
 	b.Run("standard", func(b *testing.B) { benchParse(b, workload.Standard(), Parse, ParseOptions{}) })
 	b.Run("large", func(b *testing.B) { benchParse(b, workload.Large(), Parse, ParseOptions{}) })
+	b.Run("standard-nocopy", func(b *testing.B) { benchParse(b, workload.Standard(), Parse, ParseOptions{NoCopy: true}) })
+	b.Run("large-nocopy", func(b *testing.B) { benchParse(b, workload.Large(), Parse, ParseOptions{NoCopy: true}) })
 }
 
 func BenchmarkParseOracle(b *testing.B) {

@@ -305,3 +305,21 @@ func TestIssues(t *testing.T) {
 		}
 	}
 }
+
+func TestNoCopy(t *testing.T) {
+	data := []byte(hdr + goodEntry + "</vuxml>")
+	d, err := Parse(data, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] = 'x' // the caller reuses its buffer
+	}
+	if e := d.Entries[0]; e.VID != "11111111-2222-3333-4444-555555555555" || e.Topic != "foo -- bar" {
+		t.Fatalf("copy not kept: %+v", e)
+	}
+	data = []byte(hdr + goodEntry + "</vuxml>")
+	if d, err = Parse(data, ParseOptions{NoCopy: true}); err != nil || d.Entries[0].Topic != "foo -- bar" {
+		t.Fatal(err)
+	}
+}
