@@ -133,6 +133,7 @@ type cacheMeta struct {
 type cacheProblem struct {
 	adv, block int
 	msg        string
+	err        error // the error itself, before encoding
 }
 
 func (e *encoder) file(f *feed.File) {
@@ -328,7 +329,18 @@ func encodeIndex(ix *Index, dbs []*feed.DatabaseInfo, build, fp string) ([]byte,
 	t := &ix.t
 	secs[secSlots], secs[secKeys], secs[secStrs] = t.slots, t.keys, []byte(t.strs)
 	secs[secPosts], secs[secItems], secs[secRanges] = t.posts, t.items, t.ranges
-	m := &cacheMeta{build: build, fp: fp, dbs: dbs, nadv: len(ix.advs), pkgsrc: ix.pkgsrc}
+	m := &cacheMeta{build: build, fp: fp, dbs: dbs, nadv: ix.Len(), pkgsrc: ix.pkgsrc}
+	for _, p := range ix.problems {
+		m.problems = append(m.problems, cacheProblem{adv: p.adv, block: p.Affected, msg: p.Err.Error()})
+	}
+	if r := ix.recs; r != nil {
+		// Already encoded.
+		m.files = r.files
+		secs[secOffsets] = appendU32s(nil, r.off)
+		secs[secRecords] = unsafe.Slice(unsafe.StringData(r.data), len(r.data))
+		secs[secMeta] = m.encode()
+		return encodeCache(secs), nil
+	}
 	fileNum := map[string]uint64{}
 	e := &encoder{b: make([]byte, 0, 256*len(ix.advs))}
 	offs := make([]uint32, 0, len(ix.advs)+1)
@@ -349,9 +361,6 @@ func encodeIndex(ix *Index, dbs []*feed.DatabaseInfo, build, fp string) ([]byte,
 	offs = append(offs, uint32(len(e.b)))
 	secs[secOffsets] = appendU32s(nil, offs)
 	secs[secRecords] = e.b
-	for _, p := range ix.problems {
-		m.problems = append(m.problems, cacheProblem{adv: p.adv, block: p.Affected, msg: p.Err.Error()})
-	}
 	secs[secMeta] = m.encode()
 	return encodeCache(secs), nil
 }
@@ -365,7 +374,7 @@ func decodeIndex(secs [numSections][]byte, m *cacheMeta) (*Index, error) {
 	if err != nil || len(offs) != m.nadv+1 {
 		return nil, errCache
 	}
-	ix := &Index{t: t, pkgsrc: m.pkgsrc,
+	ix := &Index{t: t, pkgsrc: m.pkgsrc, cached: true,
 		recs: &records{data: asString(secs[secRecords]), off: offs, files: m.files, advs: make([]atomic.Pointer[advisory.Advisory], m.nadv)}}
 	if ix.pkgsrc {
 		ix.pats = make([]atomic.Pointer[compiled], t.nitems())

@@ -53,7 +53,7 @@ func sameResults(t *testing.T, got, want *Index) {
 	}
 }
 
-func cached(ix *Index) bool { return ix.recs != nil }
+func cached(ix *Index) bool { return ix.cached }
 
 func TestCacheHitMissInvalidate(t *testing.T) {
 	dir := t.TempDir()

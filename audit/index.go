@@ -101,6 +101,8 @@ type Index struct {
 	// pkgsrc tells that some items are pkgsrc patterns, whose look-ups
 	// need the name-version string.
 	pkgsrc bool
+	// cached tells that the index was read from a cache file.
+	cached bool
 }
 
 // compiled is a pkgsrc pattern compiled once; p is nil when it is
@@ -119,83 +121,9 @@ type Problem struct {
 // NewIndex indexes advs, which it keeps: findings point into the slice.
 // Withdrawn advisories are left out unless opts.ReportWithdrawn.
 func NewIndex(advs []advisory.Advisory, opts Options) *Index {
-	ix := &Index{advs: advs}
-	// Size everything first: one pass over the blocks is cheaper than
-	// growing the tables.
-	var nitems, nranges, nstr int
-	for a := range advs {
-		for _, blk := range advs[a].Affects {
-			nitems += len(blk.Names)
-			nranges += len(blk.Ranges)
-			for _, n := range blk.Names {
-				nstr += len(n)
-			}
-			for _, r := range blk.Ranges {
-				for _, bd := range r.Bounds[:min(len(r.Bounds), 2)] {
-					nstr += len(bd.Version)
-				}
-			}
-			if blk.Scheme == advisory.Pkgsrc {
-				nitems++
-				nstr += 2 * len(blk.Pattern)
-			}
-		}
-	}
-	b := newBuilder(nitems, nranges, nstr)
-	type pkgsrcPattern struct {
-		id int
-		p  *pattern.Pattern
-	}
-	var pats []pkgsrcPattern
-	for a := range advs {
-		adv := &advs[a]
-		if adv.Withdrawn && !opts.ReportWithdrawn {
-			continue
-		}
-		for bl := range adv.Affects {
-			blk := &adv.Affects[bl]
-			switch blk.Scheme {
-			case advisory.FreeBSD:
-				if len(blk.Names) == 0 {
-					continue
-				}
-				var sys uint8
-				if blk.Kind == advisory.System {
-					sys = 1
-				}
-				rstart, rcount := b.addRanges(blk.Ranges)
-				for n, name := range blk.Names {
-					it := itemRec{adv: uint32(a), block: uint32(bl), name: uint32(n), kind: itemName, system: sys, rstart: rstart, rcount: rcount}
-					if fnmatch.HasMeta(name) {
-						it.kind = itemGlob
-						it.soff, it.slen = b.str(name)
-						b.add(it, globKey(name))
-					} else {
-						it.slen = noName // the key's string
-						b.add(it, Key{Kind: kindName, S: name})
-					}
-				}
-			case advisory.Pkgsrc:
-				p, err := pattern.Compile(blk.Pattern)
-				if err != nil {
-					ix.problems = append(ix.problems, Problem{Advisory: adv, Affected: bl, Err: err, adv: a})
-				}
-				pats = append(pats, pkgsrcPattern{b.nitems(), p})
-				it := itemRec{adv: uint32(a), block: uint32(bl), name: noName, kind: itemPkgsrc}
-				it.soff, it.slen = b.str(blk.Pattern)
-				b.add(it, pattern.IndexKeys(blk.Pattern, p)...)
-			}
-		}
-	}
-	ix.t = b.table()
-	if len(pats) > 0 {
-		ix.pkgsrc = true
-		ix.pats = make([]atomic.Pointer[compiled], ix.t.nitems())
-		for _, p := range pats {
-			ix.pats[p.id].Store(&compiled{p.p})
-		}
-	}
-	return ix
+	w := newWriter(opts, false, advs)
+	w.Add(advs)
+	return w.index()
 }
 
 // Key is an index key (pattern.Key, with the kinds of FreeBSD names).

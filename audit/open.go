@@ -1,9 +1,6 @@
 package audit
 
 import (
-	"sync"
-
-	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
 )
 
@@ -61,36 +58,20 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	return ix, infos, nil
 }
 
-// open loads and indexes without the cache.
+// open loads and indexes without the cache: each database goes straight
+// into the index as it is parsed (feed.LoadInto), its advisories encoded
+// as records and decoded again only when reported, so that a big database
+// is never held whole in memory.
 func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error) {
-	dbs := make([]*feed.Database, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
+	w := newWriter(opts.Index, true, nil)
+	infos := make([]*feed.DatabaseInfo, len(paths))
 	for i, p := range paths {
-		wg.Go(func() { dbs[i], errs[i] = feed.Load(p, opts.Feed) })
-	}
-	wg.Wait()
-	for _, err := range errs {
+		w.begin()
+		info, err := feed.LoadInto(p, opts.Feed, w)
 		if err != nil {
 			return nil, nil, err
 		}
+		infos[i] = info
 	}
-	var advs []advisory.Advisory
-	if len(dbs) == 1 {
-		advs = dbs[0].Advisories
-	} else {
-		n := 0
-		for _, db := range dbs {
-			n += len(db.Advisories)
-		}
-		advs = make([]advisory.Advisory, 0, n)
-		for _, db := range dbs {
-			advs = append(advs, db.Advisories...)
-		}
-	}
-	infos := make([]*feed.DatabaseInfo, len(dbs))
-	for i, db := range dbs {
-		infos[i] = &db.DatabaseInfo
-	}
-	return NewIndex(advs, opts.Index), infos, nil
+	return w.index(), infos, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
 // table is the compiled form of an index, made of flat little-endian
@@ -286,4 +287,20 @@ func (b *builder) table() table {
 	}
 	t.strs = string(b.strs)
 	return t
+}
+
+// mark is a builder's state, to roll back to.
+type mark struct{ keys, posts, items, ranges, strs int }
+
+func (b *builder) mark() mark {
+	return mark{len(b.keys), len(b.pid), len(b.items), len(b.ranges), len(b.strs)}
+}
+
+// rollback forgets everything added since m.
+func (b *builder) rollback(m mark) {
+	for _, r := range b.keys[m.keys:] {
+		delete(b.num, Key{Kind: pattern.KeyKind(r.kind), S: string(b.strs[r.off : r.off+r.n])})
+	}
+	b.keys, b.pkey, b.pid = b.keys[:m.keys], b.pkey[:m.posts], b.pid[:m.posts]
+	b.items, b.ranges, b.strs = b.items[:m.items], b.ranges[:m.ranges], b.strs[:m.strs]
 }

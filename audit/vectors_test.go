@@ -14,6 +14,7 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/vectors"
+	"github.com/pkgaudit/pkgaudit/internal/workload"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -132,6 +133,48 @@ func TestPkgsrcAuditLinesVectors(t *testing.T) {
 		slices.Sort(lines)
 		if got := strings.Join(lines, " ;; "); got != want {
 			t.Errorf("line %d: %s eol=%v:\n got %s\nwant %s", l.N, name, eol, got, want)
+		}
+	}
+}
+
+// Open (streamed into records, parsed in chunks) finds exactly what
+// NewIndex over the whole parse finds, also when the chunking has to
+// start over (entry-like lines inside CDATA sections).
+func TestOpenEqualsNewIndex(t *testing.T) {
+	doc, ops := workload.Generate(workload.Config{Entries: 6000, Names: 1500, Operands: 1500, Seed: 3})
+	tricky := bytes.ReplaceAll(doc, []byte("</dates>"), []byte("</dates><!--\n</vuln>\n  <vuln vid=\"x\">\n-->"))
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"plain": doc, "tricky": tricky} {
+		path := filepath.Join(dir, name+".xml")
+		os.WriteFile(path, data, 0o644)
+		d, err := vuxml.Parse(data, vuxml.ParseOptions{FileName: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NewIndex(feed.FromVuXML(d), Options{})
+		got, infos, err := Open([]string{path}, OpenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if infos[0].Entries != 6000 || got.Len() != 6000 {
+			t.Fatalf("%s: %d entries, %d advisories", name, infos[0].Entries, got.Len())
+		}
+		n := 0
+		for _, op := range ops {
+			q := splitOperand(op)
+			g, w := got.Lookup(nil, q), want.Lookup(nil, q)
+			if len(g) != len(w) {
+				t.Fatalf("%s: %s: %d findings, want %d", name, op, len(g), len(w))
+			}
+			for i := range g {
+				if g[i].Affected != w[i].Affected || g[i].Name != w[i].Name || g[i].Range != w[i].Range || !equalAdvisory(g[i].Advisory, w[i].Advisory) {
+					t.Fatalf("%s: %s: finding %d: %+v, want %+v", name, op, i, g[i].Advisory, w[i].Advisory)
+				}
+			}
+			n += len(g)
+		}
+		if n < 1000 {
+			t.Errorf("%s: only %d findings", name, n)
 		}
 	}
 }

@@ -142,6 +142,18 @@ func register(d detector) { detectors = append(detectors, d) }
 // Load reads the database at path; the format is detected from the
 // content. Errors name the file.
 func Load(path string, opts Options) (*Database, error) {
+	var c collector
+	if info, ok, err := loadChunked(path, opts, &c); ok {
+		if err != nil {
+			return nil, err
+		}
+		return &Database{DatabaseInfo: *info, Advisories: c.advs}, nil
+	}
+	return loadWhole(path, opts)
+}
+
+// loadWhole reads the file at path whole and parses it.
+func loadWhole(path string, opts Options) (*Database, error) {
 	raw, mtime, id, err := readFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -209,4 +221,12 @@ func trimBOM(b []byte) []byte {
 		return b[3:]
 	}
 	return b
+}
+
+// maxSize is the effective size limit.
+func maxSize(opts Options) int64 {
+	if opts.MaxSize > 0 {
+		return opts.MaxSize
+	}
+	return decompress.DefaultLimit
 }

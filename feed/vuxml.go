@@ -21,8 +21,20 @@ func sniffVuXML(b []byte) bool {
 // vuxmlWWW is the page pkg audit prints for an entry.
 const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 
+func vuxmlOptions(name string, opts Options) vuxml.ParseOptions {
+	return vuxml.ParseOptions{FileName: name, NoExternalEntities: opts.NoExternalEntities, MaxSize: opts.MaxSize}
+}
+
 func parseVuXML(src *source) (*Database, error) {
-	po := vuxml.ParseOptions{FileName: src.name, NoExternalEntities: src.opts.NoExternalEntities, MaxSize: src.opts.MaxSize}
+	po := vuxmlOptions(src.name, src.opts)
+	if int64(len(src.plain)) <= maxSize(src.opts) {
+		plain := src.plain
+		read := func(off, end int64) ([]byte, error) { return plain[off:end:end], nil }
+		var c collector
+		if info, ok, _ := parseChunked(read, int64(len(plain)), po, &c); ok {
+			return &Database{DatabaseInfo: info, Advisories: c.advs}, nil
+		}
+	}
 	// External entities (a vuln.xml wrapper's year files) are resolved
 	// relative to the file's name.
 	doc, err := vuxml.Parse(src.plain, po)
@@ -57,26 +69,33 @@ func parseVuXML(src *source) (*Database, error) {
 // document order: ID the vid, URL pkg audit's WWW page, Topic, every
 // reference (CVEs the <cvename> ones), dates, cancellation (Withdrawn),
 // and one FreeBSD block per <package> or <system>. Descriptions are not
-// part of the model.
+// part of the model. The advisories share no memory with the document
+// (their strings are copied into a few large blocks), so that the
+// document, descriptions included, can be freed.
 func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 	advs := make([]advisory.Advisory, len(doc.Entries))
 	// Count first, so that all blocks, names, ranges and bounds share a
 	// few backing arrays.
-	var nb, nn, nr, nbd, nref, ncve, nurl int
+	var nb, nn, nr, nbd, nref, ncve, nstr int
 	for _, e := range doc.Entries {
-		if e.VID != "" {
-			nurl += len(vuxmlWWW) + len(e.VID) + len(".html")
-		}
+		nstr += 2*len(e.VID) + len(vuxmlWWW) + len(".html") + len(e.Topic) + len(e.Dates.Discovery) + len(e.Dates.Entry) + len(e.Dates.Modified)
 		nb += len(e.Affects)
 		for _, a := range e.Affects {
 			nn += len(a.Names)
 			nr += len(a.Ranges)
+			for _, n := range a.Names {
+				nstr += len(n.Value)
+			}
 			for _, r := range a.Ranges {
 				nbd += len(r.Bounds)
+				for _, b := range r.Bounds {
+					nstr += len(b.Version)
+				}
 			}
 		}
 		nref += len(e.References)
 		for _, r := range e.References {
+			nstr += len(r.Value)
 			if r.Kind == "cvename" {
 				ncve++
 			}
@@ -88,31 +107,21 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 	bounds := make([]advisory.Bound, 0, nbd)
 	refs := make([]advisory.Reference, 0, nref)
 	cves := make([]string, 0, ncve)
-	// Every URL in one string: one allocation instead of one per entry.
-	var ub strings.Builder
-	ub.Grow(nurl)
-	for _, e := range doc.Entries {
-		if e.VID != "" {
-			ub.WriteString(vuxmlWWW)
-			ub.WriteString(e.VID)
-			ub.WriteString(".html")
-		}
-	}
-	urls := ub.String()
+	ar := newArena(nstr)
 	for i, e := range doc.Entries {
 		a := &advs[i]
-		a.ID = e.VID
+		a.ID = ar.str(e.VID)
 		a.Source = advisory.SourceVuXML
-		a.Topic = e.Topic
+		a.Topic = ar.str(e.Topic)
 		if e.VID != "" {
-			n := len(vuxmlWWW) + len(e.VID) + len(".html")
-			a.URL, urls = urls[:n], urls[n:]
+			a.URL = ar.cat(vuxmlWWW, e.VID, ".html")
 		}
 		r0, c0 := len(refs), len(cves)
 		for _, r := range e.References {
-			refs = append(refs, advisory.Reference{Kind: r.Kind, Value: r.Value})
+			v := ar.str(r.Value)
+			refs = append(refs, advisory.Reference{Kind: refKind(r.Kind), Value: v})
 			if r.Kind == "cvename" {
-				cves = append(cves, r.Value)
+				cves = append(cves, v)
 			}
 		}
 		if len(refs) > r0 {
@@ -121,10 +130,10 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 		if len(cves) > c0 {
 			a.CVEs = cves[c0:len(cves):len(cves)]
 		}
-		a.Dates = advisory.Dates{Discovery: e.Dates.Discovery, Entry: e.Dates.Entry, Modified: e.Dates.Modified}
+		a.Dates = advisory.Dates{Discovery: ar.str(e.Dates.Discovery), Entry: ar.str(e.Dates.Entry), Modified: ar.str(e.Dates.Modified)}
 		if e.Cancelled != nil {
 			a.Withdrawn = true
-			a.SupersededBy = e.Cancelled.Superseded
+			a.SupersededBy = ar.str(e.Cancelled.Superseded)
 		}
 		b0 := len(blocks)
 		for _, af := range e.Affects {
@@ -134,7 +143,7 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 			}
 			n0 := len(names)
 			for _, n := range af.Names {
-				names = append(names, n.Value)
+				names = append(names, ar.str(n.Value))
 			}
 			if len(names) > n0 {
 				blk.Names = names[n0:len(names):len(names)]
@@ -143,7 +152,7 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 			for _, r := range af.Ranges {
 				d0 := len(bounds)
 				for _, b := range r.Bounds {
-					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: b.Version})
+					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: ar.str(b.Version)})
 				}
 				var rg advisory.Range
 				if len(bounds) > d0 {
@@ -162,6 +171,23 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 		a.Origin = advisory.Origin{File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col}
 	}
 	return advs
+}
+
+// refKinds are the reference element names of VuXML, shared by every
+// advisory instead of copied.
+var refKinds = map[string]string{}
+
+func init() {
+	for _, k := range []string{"cvename", "url", "freebsdsa", "freebsdpr", "mlist", "bid", "certsa", "certvu", "uscertsa", "uscertta", "vendor"} {
+		refKinds[k] = k
+	}
+}
+
+func refKind(k string) string {
+	if s, ok := refKinds[k]; ok {
+		return s
+	}
+	return strings.Clone(k)
 }
 
 // opOf maps a VuXML operator to the model's.

@@ -1,0 +1,230 @@
+package feed
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/vuxml"
+)
+
+// A big VuXML document of the usual shape — a prolog without an internal
+// DTD subset, one <vuxml> root, <vuln> elements one after the other — is
+// parsed in chunks, on every CPU, each chunk a year-fragment-like run of
+// whole <vuln> elements that starts on a line of its own. A chunk that
+// parses on its own is a run of complete elements (a cut inside a
+// comment, a CDATA section or an element leaves it unterminated, an
+// error), and without entity declarations nothing in it can depend on the
+// rest of the document, so the chunks give the entries of the whole
+// document. The prolog, the root tag and what follows the root are parsed
+// as a skeleton document, for their checks. On any failure the caller
+// parses the document whole, for the exact error.
+//
+// A chunk is read, parsed, converted and dropped by one worker, so that at
+// most a few chunks' worth of parser input and model is alive at once.
+const (
+	chunkMin    = 4 << 20 // smaller documents are parsed whole
+	chunkTarget = 1 << 20 // the size aimed at
+	chunkWindow = 256 << 10
+	headWindow  = 256 << 10
+	tailWindow  = 64 << 10
+)
+
+// readFunc returns the bytes [off, end) of the document; the result may
+// be a view that the caller must not modify.
+type readFunc func(off, end int64) ([]byte, error)
+
+// chunkResult is one parsed chunk.
+type chunkResult struct {
+	advs             []advisory.Advisory
+	entries, withdrn int
+	lines            int // '\n' in the chunk
+	ok               bool
+}
+
+// parseChunked parses a document of size bytes through read, giving its
+// advisories to sink in document order, chunk after chunk, while the
+// workers parse ahead (a bounded distance). ok is false when the document
+// is not of the usual shape or some part fails to parse: the caller then
+// parses it whole (after resetting the sink, which may have received some
+// chunks). err is the sink's error.
+func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (info DatabaseInfo, ok bool, err error) {
+	if size < chunkMin {
+		return info, false, nil
+	}
+	head, err := read(0, min(size, headWindow))
+	if err != nil {
+		return info, false, nil
+	}
+	tailStart := max(size-tailWindow, 0)
+	tail, err := read(tailStart, size)
+	if err != nil {
+		return info, false, nil
+	}
+	// The root start tag, with no internal subset (no '[') before it.
+	rootStart := bytes.Index(head, []byte("<vuxml"))
+	if rootStart < 0 || bytes.IndexByte(head[:rootStart], '[') >= 0 {
+		return info, false, nil
+	}
+	gt := bytes.IndexByte(head[rootStart:], '>')
+	if gt < 0 || head[rootStart+gt-1] == '/' {
+		return info, false, nil
+	}
+	contentStart := int64(rootStart + gt + 1)
+	end := bytes.LastIndex(tail, []byte("</vuxml"))
+	if end < 0 {
+		return info, false, nil
+	}
+	contentEnd := tailStart + int64(end)
+	if contentEnd-contentStart < chunkMin/2 {
+		return info, false, nil
+	}
+	// The skeleton: prolog, root start tag, root end tag and epilog.
+	skel := append(append([]byte(nil), head[:contentStart]...), tail[end:]...)
+	if d, err := vuxml.Parse(skel, po); err != nil || len(d.Entries) != 0 {
+		return info, false, nil
+	}
+	starts, ok := chunkStarts(read, contentStart, contentEnd)
+	if !ok {
+		return info, false, nil
+	}
+	// The column of the first chunk's first line.
+	col0 := int(contentStart) - (bytes.LastIndexByte(head[:contentStart], '\n') + 1)
+	line := bytes.Count(head[:contentStart], []byte("\n")) // '\n' before the chunk
+
+	workers := min(runtime.GOMAXPROCS(0), len(starts))
+	done := make([]chan chunkResult, len(starts))
+	for i := range done {
+		done[i] = make(chan chunkResult, 1)
+	}
+	// Workers take chunks in order, but no further than ahead chunks past
+	// the one the sink is consuming.
+	ahead := make(chan struct{}, 2*workers)
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				ahead <- struct{}{}
+				i := int(next.Add(1) - 1)
+				if i >= len(starts) || stop.Load() {
+					return
+				}
+				e := contentEnd
+				if i+1 < len(starts) {
+					e = starts[i+1]
+				}
+				r, ok := parseChunk(read, starts[i], e, po, i == 0, col0)
+				r.ok = ok
+				done[i] <- r // buffered: never blocks
+			}
+		})
+	}
+	defer func() {
+		// Stop the workers: those waiting for room get it and see stop.
+		stop.Store(true)
+		finished := make(chan struct{})
+		go func() { wg.Wait(); close(finished) }()
+		for {
+			select {
+			case <-ahead:
+			case <-finished:
+				return
+			}
+		}
+	}()
+	for i := range starts {
+		r := <-done[i]
+		<-ahead
+		if !r.ok {
+			return info, false, nil
+		}
+		for j := range r.advs {
+			r.advs[j].Origin.Line += line
+		}
+		line += r.lines
+		info.Entries += r.entries
+		info.Withdrawn += r.withdrn
+		if err := sink.Add(r.advs); err != nil {
+			return info, true, err
+		}
+	}
+	return info, true, nil
+}
+
+// chunkStarts cuts [start, end) before <vuln> start tags that begin a
+// line, about chunkTarget bytes apart.
+func chunkStarts(read readFunc, start, end int64) ([]int64, bool) {
+	starts := []int64{start}
+	for at := start + chunkTarget; at < end-chunkTarget/2; at += chunkTarget {
+		w, err := read(at, min(at+chunkWindow, end))
+		if err != nil {
+			return nil, false
+		}
+		cut := vulnLine(w)
+		if cut < 0 {
+			continue
+		}
+		if c := at + int64(cut); c > starts[len(starts)-1] {
+			starts = append(starts, c)
+			at = c
+		}
+	}
+	return starts, true
+}
+
+// vulnLine returns the offset of the first line of b that starts (after
+// blanks) with a <vuln start tag and follows (after blank lines) a line
+// ending in </vuln>, or -1: a likely cut between two entries (an unlikely
+// one, inside a comment or CDATA section, only costs the chunking).
+func vulnLine(b []byte) int {
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("<vuln"))
+		if j < 0 {
+			return -1
+		}
+		j += i
+		k := j
+		for k > 0 && (b[k-1] == ' ' || b[k-1] == '\t') {
+			k--
+		}
+		if k > 0 && b[k-1] == '\n' && j+5 < len(b) {
+			c := b[j+5]
+			before := bytes.TrimRight(b[:k], " \t\r\n")
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>') && bytes.HasSuffix(before, []byte("</vuln>")) {
+				return k
+			}
+		}
+		i = j + 5
+	}
+}
+
+// parseChunk parses the chunk [start, end) as a fragment of <vuln>
+// elements and converts it.
+func parseChunk(read readFunc, start, end int64, po vuxml.ParseOptions, first bool, col0 int) (chunkResult, bool) {
+	buf, err := read(start, end)
+	if err != nil {
+		return chunkResult{}, false
+	}
+	po.NoExternalEntities = true
+	doc, err := vuxml.Parse(buf, po)
+	if err != nil || len(doc.Entries) == 0 && bytes.Contains(buf, []byte("<vuln")) {
+		return chunkResult{}, false
+	}
+	r := chunkResult{advs: FromVuXML(doc), entries: len(doc.Entries), lines: bytes.Count(buf, []byte("\n"))}
+	for i, e := range doc.Entries {
+		if e.Pos.File != po.FileName {
+			return chunkResult{}, false
+		}
+		if e.Cancelled != nil {
+			r.withdrn++
+		}
+		if first && e.Pos.Line == 1 {
+			r.advs[i].Origin.Col += col0
+		}
+	}
+	return r, true
+}
