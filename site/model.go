@@ -213,10 +213,13 @@ func (s *Site) plan() *plan {
 		}
 	}
 
-	// Newest first by entry date; entries without one (cancelled) last.
+	// Newest first by entry date; entries without one (cancelled) or with
+	// one that is no date last, so that each year is one group.
 	p.byDate = slices.Clone(p.vulns)
 	slices.SortStableFunc(p.byDate, func(a, b *vulnView) int {
-		return cmp.Or(cmp.Compare(b.Entry, a.Entry), cmp.Compare(b.Modified, a.Modified))
+		_, okA := dateYear(a.Entry)
+		_, okB := dateYear(b.Entry)
+		return cmp.Or(cmpBool(okB, okA), cmp.Compare(b.Entry, a.Entry), cmp.Compare(b.Modified, a.Modified))
 	})
 	for _, v := range p.byDate {
 		label, id := "Undated", "undated"
