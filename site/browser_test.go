@@ -51,7 +51,21 @@ func chromiumPath(t *testing.T) string {
 // fresh profile; it records uncaught JavaScript exceptions.
 func browser(t *testing.T, width, height int) (context.Context, *[]string) {
 	exe := chromiumPath(t)
-	profile := t.TempDir()
+	// Not t.TempDir: Chromium's helper processes may still write into the
+	// profile for a moment after the browser exits, which would fail the
+	// test's cleanup; remove it with retries instead.
+	profile, err := os.MkdirTemp("", "pkgaudit-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -182,7 +196,7 @@ func TestChromium(t *testing.T) {
 		}
 		// Typing is debounced: wait for the list of the whole query.
 		var titles []string
-		for range 50 {
+		for range 200 {
 			titles, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#results li a.title"), a => a.textContent)`))
 			if err != nil {
 				t.Fatal(err)
