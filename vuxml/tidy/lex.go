@@ -1,20 +1,17 @@
 package tidy
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-// The token stream tidy works on: encoding/xml's raw tokens with the byte
-// range each covers in the input. Well-formedness is the parser's
-// business (vuxml.Parse); this only needs to know where tags, text,
-// comments and CDATA sections are.
+// The token stream tidy works on: vuxml.Tokenizer's tokens with the byte
+// range each covers in the input.
 
 type tokKind int
 
@@ -45,11 +42,6 @@ type token struct {
 	text       string // decoded text of tText and tCDATA
 }
 
-// reEntityDecl finds general entities declared in a DOCTYPE internal
-// subset (vuln.xml's <!ENTITY vuln-2026 SYSTEM "vuln/2026.xml">), so that
-// references to them are accepted as opaque text.
-var reEntityDecl = regexp.MustCompile(`<!ENTITY\s+([^\s%][^\s]*)\s`)
-
 // SyntaxError is an input tidy cannot tokenize.
 type SyntaxError struct {
 	Pos vuxml.Pos
@@ -60,113 +52,127 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.File, e.Pos.Line, e.Pos.Col, e.Msg)
 }
 
-// lex splits data into tokens.
+// lex splits data into tokens with vuxml.Tokenizer (which checks what is
+// lexical about well-formedness, tag matching included). Entity and
+// character references become text tokens of their own: a reference to a
+// predefined entity or a character carries its character, any other
+// entity reference (vuln.xml's &vuln-2026;) an opaque marker that is never
+// white space. A self-closing start tag is followed by an empty end token.
 func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	d.Entity = map[string]string{}
-	prolog := data
-	if i := bytes.Index(data, []byte("<vuln")); i >= 0 {
-		prolog = data[:i]
-	}
-	for _, m := range reEntityDecl.FindAllSubmatch(prolog, -1) {
-		d.Entity[string(m[1])] = "\uE000" // opaque: never white space
-	}
+	tz := vuxml.NewTokenizer(data, vuxml.TokenizerOptions{FileName: file})
 	var toks []token
-	var open []token // RawToken does not match end tags to start tags
 	for {
-		start := int(d.InputOffset())
-		t, err := d.RawToken()
+		t, err := tz.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var se *xml.SyntaxError
-			msg := err.Error()
-			if errors.As(err, &se) {
-				msg = se.Msg
+			var ve *vuxml.Error
+			if errors.As(err, &ve) {
+				return nil, &SyntaxError{Pos: ve.Pos, Msg: ve.Msg}
 			}
-			return nil, &SyntaxError{Pos: lines.pos(file, int(d.InputOffset())), Msg: msg}
+			return nil, &SyntaxError{Pos: lines.pos(file, tz.Offset()), Msg: err.Error()}
 		}
-		end := int(d.InputOffset())
-		tk := token{start: start, end: end}
-		switch t := t.(type) {
-		case xml.StartElement:
-			tk.kind, tk.prefix, tk.local = tStart, t.Name.Space, t.Name.Local
-			tk.selfClose = bytes.HasSuffix(data[start:end], []byte("/>"))
-			tk.attrs = attrRanges(data, start, end, t.Attr)
-			open = append(open, tk)
-		case xml.EndElement:
-			tk.kind, tk.prefix, tk.local = tEnd, t.Name.Space, t.Name.Local
-			if len(open) == 0 {
-				return nil, &SyntaxError{Pos: lines.pos(file, start), Msg: fmt.Sprintf("unexpected end element </%s>", qname(tk))}
+		tk := token{start: t.Span.Start, end: t.Span.End}
+		switch t.Kind {
+		case vuxml.StartTagToken, vuxml.EndTagToken:
+			tk.kind = tStart
+			if t.Kind == vuxml.EndTagToken {
+				tk.kind = tEnd
 			}
-			if o := open[len(open)-1]; o.prefix != tk.prefix || o.local != tk.local {
-				return nil, &SyntaxError{Pos: lines.pos(file, start), Msg: fmt.Sprintf("element <%s> closed by </%s>", qname(o), qname(tk))}
+			tk.prefix, tk.local = splitQName(string(tz.Bytes(t.Name)))
+			for _, a := range t.Attrs {
+				pfx, local := splitQName(string(tz.Bytes(a.Name)))
+				tk.attrs = append(tk.attrs, attr{prefix: pfx, local: local,
+					value: decodeRefs(string(tz.Bytes(a.Value))), nstart: a.Name.Start,
+					vstart: a.Value.Start, vend: a.Value.End})
 			}
-			open = open[:len(open)-1]
-		case xml.CharData:
-			tk.kind, tk.text = tText, string(t)
-			if bytes.HasPrefix(data[start:end], []byte("<![CDATA[")) {
-				tk.kind = tCDATA
-			}
-		case xml.Comment:
+			tk.selfClose = t.SelfClosing
+		case vuxml.TextToken:
+			tk.kind, tk.text = tText, string(tz.Text(t))
+		case vuxml.CharRefToken:
+			tk.kind, tk.text = tText, string(t.Rune)
+		case vuxml.EntityRefToken:
+			tk.kind, tk.text = tText, predefined(string(tz.Bytes(t.Name)))
+		case vuxml.CDATAToken:
+			tk.kind, tk.text = tCDATA, string(tz.Text(t))
+		case vuxml.CommentToken:
 			tk.kind = tComment
-		case xml.ProcInst:
+		case vuxml.ProcInstToken:
 			tk.kind = tPI
-		case xml.Directive:
+		case vuxml.DoctypeToken:
 			tk.kind = tDirective
+		default:
+			continue
 		}
 		toks = append(toks, tk)
-	}
-	if len(open) > 0 {
-		o := open[len(open)-1]
-		return nil, &SyntaxError{Pos: lines.pos(file, o.start), Msg: fmt.Sprintf("element <%s> is never closed", qname(o))}
+		if tk.kind == tStart && tk.selfClose {
+			toks = append(toks, token{kind: tEnd, start: tk.end, end: tk.end, prefix: tk.prefix, local: tk.local})
+		}
 	}
 	return toks, nil
 }
 
-func qname(t token) string {
-	if t.prefix != "" {
-		return t.prefix + ":" + t.local
+// opaque stands for an entity reference that is not predefined.
+const opaque = "\uE000"
+
+func predefined(name string) string {
+	switch name {
+	case "amp":
+		return "&"
+	case "lt":
+		return "<"
+	case "gt":
+		return ">"
+	case "quot":
+		return `"`
+	case "apos":
+		return "'"
 	}
-	return t.local
+	return opaque
 }
 
-// attrRanges finds the byte range of each attribute value inside the raw
-// start tag data[start:end] (well formed: the decoder read it).
-func attrRanges(data []byte, start, end int, decoded []xml.Attr) []attr {
-	tag := data[start:end]
-	i := 1
-	for i < len(tag) && !isSpace(tag[i]) && tag[i] != '>' && tag[i] != '/' {
-		i++ // element name
+// decodeRefs decodes the references of a raw attribute value (well
+// formed: the tokenizer checked them).
+func decodeRefs(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
 	}
-	var out []attr
-	for k := 0; k < len(decoded); k++ {
-		for i < len(tag) && isSpace(tag[i]) {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '&' {
+			b.WriteByte(s[i])
 			i++
+			continue
 		}
-		ns := i
-		for i < len(tag) && tag[i] != '=' && !isSpace(tag[i]) {
-			i++ // attribute name
-		}
-		for i < len(tag) && tag[i] != '\'' && tag[i] != '"' {
-			i++ // blanks, '=', blanks
-		}
-		if i >= len(tag) {
+		j := strings.IndexByte(s[i:], ';')
+		if j < 0 {
+			b.WriteString(s[i:])
 			break
 		}
-		q := tag[i]
-		i++
-		vs := i
-		for i < len(tag) && tag[i] != q {
-			i++
+		ref := s[i+1 : i+j]
+		switch {
+		case strings.HasPrefix(ref, "#x"):
+			if n, err := strconv.ParseUint(ref[2:], 16, 32); err == nil {
+				b.WriteRune(rune(n))
+			}
+		case strings.HasPrefix(ref, "#"):
+			if n, err := strconv.ParseUint(ref[1:], 10, 32); err == nil {
+				b.WriteRune(rune(n))
+			}
+		default:
+			b.WriteString(predefined(ref))
 		}
-		out = append(out, attr{prefix: decoded[k].Name.Space, local: decoded[k].Name.Local,
-			value: decoded[k].Value, nstart: start + ns, vstart: start + vs, vend: start + i})
-		i++
+		i += j + 1
 	}
-	return out
+	return b.String()
+}
+
+func splitQName(q string) (prefix, local string) {
+	if i := strings.IndexByte(q, ':'); i >= 0 {
+		return q[:i], q[i+1:]
+	}
+	return "", q
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }

@@ -497,7 +497,7 @@ func (t *tidier) layout() {
 			continue
 		}
 		tk := t.toks[i]
-		if tk.kind != tText || strings.TrimFunc(tk.text, isXMLSpace) != "" || strings.ContainsRune(tk.text, '\uE000') {
+		if tk.kind != tText || strings.TrimFunc(tk.text, isXMLSpace) != "" || strings.Contains(tk.text, opaque) {
 			return // a comment, an entity reference, text or another element
 		}
 		if gaps[k] >= 0 {

@@ -285,8 +285,8 @@ func assertSameModel(t testing.TB, in, out []byte) {
 		if n(x.Dates.Discovery) != n(y.Dates.Discovery) || n(x.Dates.Entry) != n(y.Dates.Entry) || n(x.Dates.Modified) != n(y.Dates.Modified) {
 			t.Errorf("dates %+v became %+v", x.Dates, y.Dates)
 		}
-		if x.Description.Text != y.Description.Text {
-			t.Errorf("description text changed:\n%q\n%q", x.Description.Text, y.Description.Text)
+		if x.Description.Text() != y.Description.Text() {
+			t.Errorf("description text changed:\n%q\n%q", x.Description.Text(), y.Description.Text())
 		}
 		if (x.Cancelled == nil) != (y.Cancelled == nil) {
 			t.Errorf("cancellation changed")
