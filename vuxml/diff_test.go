@@ -102,10 +102,16 @@ func TestDifferentialWorkloads(t *testing.T) {
 }
 
 // fuzzDir lays out external entities for the fuzz target.
-func fuzzDir(f *testing.F) string {
+func fuzzDir(f *testing.F) string { return fuzzDirT(f) }
+
+func fuzzDirT(f interface {
+	TempDir() string
+	Helper()
+	Fatal(...any)
+}) string {
 	dir := f.TempDir()
 	os.Mkdir(filepath.Join(dir, "vuln"), 0o755)
-	os.WriteFile(filepath.Join(dir, "vuln", "2003.xml"), readTestFile(f, yearFiles[2003]), 0o644)
+	os.WriteFile(filepath.Join(dir, "vuln", "2003.xml"), readTestFile(f.(testing.TB), yearFiles[2003]), 0o644)
 	os.WriteFile(filepath.Join(dir, "vuln", "a.xml"), []byte(goodEntry), 0o644)
 	os.WriteFile(filepath.Join(dir, "vuln", "bad.xml"), []byte("<vuln><topic>x</vuln>"), 0o644)
 	os.WriteFile(filepath.Join(dir, "vuln", "empty.xml"), nil, 0o644)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -321,5 +323,54 @@ func TestNoCopy(t *testing.T) {
 	data = []byte(hdr + goodEntry + "</vuxml>")
 	if d, err = Parse(data, ParseOptions{NoCopy: true}); err != nil || d.Entries[0].Topic != "foo -- bar" {
 		t.Fatal(err)
+	}
+}
+
+func TestLimitsBoundMemory(t *testing.T) {
+	laughs := "<!DOCTYPE vuxml [<!ENTITY l0 \"hahahahahahahahahahahahahahahahahahahahahaha\">"
+	for i := 1; i <= 12; i++ {
+		laughs += "<!ENTITY l" + strconv.Itoa(i) + " \"" + strings.Repeat("&l"+strconv.Itoa(i-1)+";", 10) + "\">"
+	}
+	laughs += "]>" + hdr + "<vuln vid=\"&l12;\"><topic>&l12;</topic></vuln></vuxml>"
+	deep := []byte(hdr + strings.Repeat("<x>", 100000) + strings.Repeat("</x>", 100000) + "</vuxml>")
+	for _, p := range parsers {
+		for name, in := range map[string][]byte{"laughs": []byte(laughs), "deep": deep} {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := p.parse(in, ParseOptions{})
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatalf("%s %s: accepted", p.name, name)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("%s %s: %d MB allocated", p.name, name, alloc>>20)
+			}
+		}
+	}
+}
+
+func TestSizeLimitCountsEntities(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "vuln"), 0o755)
+	year := []byte(strings.Repeat(goodEntry+"\n", 20))
+	os.WriteFile(filepath.Join(dir, "vuln", "a.xml"), year, 0o644)
+	w := filepath.Join(dir, "vuln.xml")
+	wrapper := "<!DOCTYPE vuxml [<!ENTITY a SYSTEM \"vuln/a.xml\">]>\n" + hdr + "\n&a;\n&a;\n&a;\n</vuxml>\n"
+	os.WriteFile(w, []byte(wrapper), 0o644)
+	limit := int64(len(wrapper) + 2*len(year) + 10)
+	for _, p := range parsers {
+		if d, err := p.parse([]byte(wrapper), ParseOptions{FileName: w, MaxSize: limit + int64(len(year))}); err != nil || len(d.Entries) != 60 {
+			t.Errorf("%s: under the limit: %v", p.name, err)
+		}
+		if _, err := p.parse([]byte(wrapper), ParseOptions{FileName: w, MaxSize: limit}); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "vuln.xml:5:1") {
+			t.Errorf("%s: over the limit: %v", p.name, err)
+		}
+	}
+	if _, err := ParseFile(w, ParseOptions{MaxSize: 10}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ParseFile: %v", err)
+	}
+	if _, err := ParseFile(filepath.Join(dir, "missing.xml"), ParseOptions{}); err == nil || !os.IsNotExist(errors.Unwrap(err)) {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -50,6 +50,9 @@ type Result struct {
 	// Unmatched are the names of the entry no INDEX package has (whatever
 	// its version): likely typos, or ports gone from the tree.
 	Unmatched []NameRef
+	// Base are the names of the base system (FreeBSD, FreeBSD-kernel,
+	// <system> blocks), which a ports INDEX never lists.
+	Base []NameRef
 	// Packages is the number of INDEX packages checked.
 	Packages int
 }
@@ -158,12 +161,23 @@ func Entry(e *vuxml.Entry, pkgs []inventory.Package) *Result {
 	res.Matches = matches
 	for bi, a := range e.Affects {
 		for ni, n := range a.Names {
-			if nameHits[key{bi, ni}] == 0 {
-				res.Unmatched = append(res.Unmatched, NameRef{Value: n.Value, Pos: n.Pos, Block: bi})
+			if nameHits[key{bi, ni}] > 0 {
+				continue
+			}
+			ref := NameRef{Value: n.Value, Pos: n.Pos, Block: bi}
+			if a.Kind == vuxml.System || isBaseName(n.Value) {
+				res.Base = append(res.Base, ref)
+			} else {
+				res.Unmatched = append(res.Unmatched, ref)
 			}
 		}
 	}
 	return res
+}
+
+// isBaseName tells the package names of the FreeBSD base system.
+func isBaseName(n string) bool {
+	return n == "FreeBSD" || strings.HasPrefix(n, "FreeBSD-")
 }
 
 // openAbove reports whether a range has a lower bound and no upper one.
