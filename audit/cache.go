@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -208,7 +209,7 @@ func (m *cacheMeta) encode() []byte {
 }
 
 func decodeMeta(s string) (*cacheMeta, error) {
-	d := &decoder{s: s, budget: len(s)}
+	d := &decoder{s: s, budget: len(s), clone: true}
 	m := &cacheMeta{build: d.str(), fp: d.str()}
 	m.dbs = make([]*feed.DatabaseInfo, d.count())
 	for i := range m.dbs {
@@ -395,12 +396,37 @@ func decodeIndex(secs [numSections][]byte, m *cacheMeta) (*Index, error) {
 // readCache loads the cache file at path if it is intact and still
 // describes the databases at paths, read with these options. When some
 // file's FileID changed while its content did not, the cache file is then rewritten with the new IDs.
-func readCache(path string, paths []string, build, fp string) (*Index, []*feed.DatabaseInfo, error) {
-	// The buffer is never written again: the index uses it in place.
-	data, err := os.ReadFile(path)
+func readCache(path string, paths []string, build, fp string) (ix *Index, infos []*feed.DatabaseInfo, err error) {
+	data, unmap, err := mapFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer func() {
+		if ix == nil && unmap != nil {
+			unmap()
+		}
+	}()
+	// A fault (the file truncated in place under the mapping) is a
+	// damaged file.
+	defer func() {
+		if r := recover(); r != nil {
+			if !isFault(r) {
+				panic(r)
+			}
+			ix, infos, err = nil, nil, errCache
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	ix, infos, err = decodeCache(path, data, paths, build, fp)
+	if ix != nil && unmap != nil {
+		ix.mapped = true
+		runtime.AddCleanup(ix, func(unmap func()) { unmap() }, unmap)
+	}
+	return ix, infos, err
+}
+
+// decodeCache checks and decodes the cache file data read from path.
+func decodeCache(path string, data []byte, paths []string, build, fp string) (*Index, []*feed.DatabaseInfo, error) {
 	secs, err := splitCache(data)
 	if err != nil {
 		return nil, nil, err
@@ -488,4 +514,11 @@ func decodeCacheFile(data []byte) (*Index, error) {
 		return nil, err
 	}
 	return decodeIndex(secs, m)
+}
+
+// isFault reports whether a recovered panic is a memory fault turned
+// into a panic by debug.SetPanicOnFault.
+func isFault(r any) bool {
+	_, ok := r.(interface{ Addr() uintptr })
+	return ok
 }

@@ -362,3 +362,32 @@ func TestCacheFollowsIncludes(t *testing.T) {
 		t.Errorf("after the year file changed: cached %v, %d findings", cached(ix), len(ix.Lookup(nil, q)))
 	}
 }
+
+// A cache file truncated in place while an index maps it: look-ups still
+// give the right answers (the index reads the databases again).
+func TestCacheTruncatedWhileMapped(t *testing.T) {
+	dir := t.TempDir()
+	db := pkgsrcCopy(t, dir)
+	cache := filepath.Join(dir, "cache")
+	opts := OpenOptions{CacheDir: cache}
+	want, _, err := Open([]string{db}, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Open([]string{db}, opts)
+	ix, _, err := Open([]string{db}, opts)
+	if err != nil || !cached(ix) {
+		t.Fatalf("cached %v, %v", cached(ix), err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "*.idx"))
+	if err := os.Truncate(files[0], 64); err != nil {
+		t.Fatal(err)
+	}
+	sameResults(t, ix, want)
+	if a := ix.Advisory(100); !reflect.DeepEqual(a, want.Advisory(100)) {
+		t.Errorf("advisory 100: %+v", a)
+	}
+	if ix.mapped && ix.repl.Load() == nil {
+		t.Error("no replacement index after the fault")
+	}
+}

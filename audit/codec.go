@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/binary"
 	"errors"
+	"strings"
 	"unsafe"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -150,9 +151,17 @@ type decoder struct {
 	// budget bounds the elements all counts may announce together, so a
 	// crafted record cannot make the decoder allocate more than its size.
 	budget int
+	// clone copies every string out of s (a mapped cache file, which
+	// what is returned to callers must not point into).
+	clone bool
 }
 
 func (d *decoder) uint() uint64 {
+	if len(d.s) > 0 && d.s[0] < 0x80 {
+		v := uint64(d.s[0])
+		d.s = d.s[1:]
+		return v
+	}
 	var v uint64
 	for i := 0; i < binary.MaxVarintLen64; i++ {
 		if i >= len(d.s) {
@@ -213,6 +222,9 @@ func (d *decoder) str() string {
 	n := int(v)
 	s := d.s[:n]
 	d.s = d.s[n:]
+	if d.clone {
+		return strings.Clone(s)
+	}
 	return s
 }
 
@@ -260,10 +272,34 @@ func grab[T any](pool *[]T, n int, chunked bool) []T {
 	return out
 }
 
+// byteChunk is the size of the slab's blocks of string bytes.
+const byteChunk = 32 << 10
+
+// room returns n bytes for strings.
+func (sl *slab) room(n int, chunked bool) []byte {
+	if !chunked {
+		return make([]byte, n)
+	}
+	if n > len(sl.bytes) {
+		sl.bytes = make([]byte, max(n, byteChunk))
+	}
+	b, _ := take(&sl.bytes, n)
+	return b
+}
+
+// str returns a copy of s.
+func (sl *slab) str(s string) string {
+	if s == "" {
+		return ""
+	}
+	b := append(sl.room(len(s), true)[:0], s...)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // url returns vuxmlWWW + id + ".html".
 func (sl *slab) url(id string, chunked bool) string {
 	n := len(vuxmlWWW) + len(id) + len(".html")
-	b := grab(&sl.bytes, n, chunked)[:0]
+	b := sl.room(n, chunked)[:0]
 	b = append(append(append(b, vuxmlWWW...), id...), ".html"...)
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
@@ -274,6 +310,11 @@ func decodeAdvisory(data string, files []string, sl *slab) (*advisory.Advisory, 
 	chunked := sl != nil
 	if sl == nil {
 		sl = &slab{}
+	}
+	if chunked {
+		// Decode from a copy of the record in the slab (one copy for all
+		// its strings), not from the mapped cache file.
+		data = sl.str(data)
 	}
 	d := &decoder{s: data, budget: len(data)}
 	flags := d.int(recURL | recCVEs | recWithdrawn)

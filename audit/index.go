@@ -8,6 +8,10 @@
 package audit
 
 import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
 	"sync/atomic"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -101,8 +105,14 @@ type Index struct {
 	// pkgsrc tells that some items are pkgsrc patterns, whose look-ups
 	// need the name-version string.
 	pkgsrc bool
-	// cached tells that the index was read from a cache file.
-	cached bool
+	// cached tells that the index was read from a cache file; mapped
+	// that it uses the file's mapping in place. A fault on the mapping
+	// (the file truncated in place) makes the index replace itself by
+	// one reopen builds from the databases (repl).
+	cached, mapped bool
+	reopen         func() (*Index, error)
+	mu             sync.Mutex
+	repl           atomic.Pointer[Index]
 }
 
 // compiled is a pkgsrc pattern compiled once; p is nil when it is
@@ -168,7 +178,49 @@ func appendProbes(dst []Key, q Query, pkgsrc bool, pkgname string) []Key {
 // allocate when dst has room, except for the name-version string of a
 // query when pkgsrc patterns are indexed (and, for an index read from the
 // cache, the advisories it decodes on first use).
-func (ix *Index) Lookup(dst []Finding, q Query) []Finding {
+func (ix *Index) Lookup(dst []Finding, q Query) (out []Finding) {
+	if !ix.mapped {
+		return ix.lookup(dst, q)
+	}
+	if r := ix.repl.Load(); r != nil {
+		return r.Lookup(dst, q)
+	}
+	n := len(dst)
+	defer func() {
+		if r := recover(); r != nil {
+			if !isFault(r) {
+				panic(r)
+			}
+			out = ix.replacement().Lookup(dst[:n], q)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return ix.lookup(dst, q)
+}
+
+// replacement returns the index that replaces a mapped one whose file
+// faulted.
+func (ix *Index) replacement() *Index {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if r := ix.repl.Load(); r != nil {
+		return r
+	}
+	var r *Index
+	var err error
+	if ix.reopen != nil {
+		r, err = ix.reopen()
+	} else {
+		err = errors.New("no databases to read again")
+	}
+	if err != nil {
+		panic(fmt.Errorf("audit: the cache file changed while in use, and reading the databases again failed: %w", err))
+	}
+	ix.repl.Store(r)
+	return r
+}
+
+func (ix *Index) lookup(dst []Finding, q Query) []Finding {
 	var pkgname string
 	if ix.pkgsrc {
 		pkgname = q.PkgName()
@@ -286,5 +338,25 @@ func (ix *Index) Len() int {
 }
 
 // Advisory returns advisory i (0 <= i < Len), in database order; nil when
-// a cached record cannot be decoded.
-func (ix *Index) Advisory(i int) *advisory.Advisory { return ix.advisory(i) }
+// i is out of range or a cached record cannot be decoded.
+func (ix *Index) Advisory(i int) (a *advisory.Advisory) {
+	if i < 0 || i >= ix.Len() {
+		return nil
+	}
+	if !ix.mapped {
+		return ix.advisory(i)
+	}
+	if r := ix.repl.Load(); r != nil {
+		return r.Advisory(i)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if !isFault(r) {
+				panic(r)
+			}
+			a = ix.replacement().Advisory(i)
+		}
+	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return ix.advisory(i)
+}

@@ -35,6 +35,12 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	build := buildID()
 	cp := cachePath(opts.CacheDir, paths, fp)
 	if ix, infos, err := readCache(cp, paths, build, fp); err == nil {
+		noCache := opts
+		noCache.CacheDir = ""
+		ix.reopen = func() (*Index, error) {
+			ix, _, err := open(paths, noCache)
+			return ix, err
+		}
 		return ix, infos, nil
 	}
 	ix, infos, err := open(paths, opts)

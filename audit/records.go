@@ -26,9 +26,7 @@ func (r *records) get(i int) *advisory.Advisory {
 	if r.off[i] > r.off[i+1] || uint64(r.off[i+1]) > uint64(len(r.data)) {
 		return nil
 	}
-	r.mu.Lock()
-	a, err := decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &r.slab)
-	r.mu.Unlock()
+	a, err := r.decode(i)
 	if err != nil {
 		return nil
 	}
@@ -36,4 +34,12 @@ func (r *records) get(i int) *advisory.Advisory {
 		return r.advs[i].Load()
 	}
 	return a
+}
+
+// decode decodes record i from the slab (unlocking even when the mapping
+// faults).
+func (r *records) decode(i int) (*advisory.Advisory, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &r.slab)
 }

@@ -1,0 +1,36 @@
+//go:build unix
+
+package audit
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// mapFile maps the file at path read-only. The mapping is not on the Go
+// heap and costs no copy; only the pages a run touches are read. Cache
+// files are never written in place (they are replaced by rename), so the
+// mapping keeps showing the file as it was opened, unless someone
+// truncates it in place: accesses then fault, which the index catches
+// (guard) and answers by reading the databases again.
+func mapFile(path string) (data []byte, unmap func(), err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	size := st.Size()
+	if size <= 0 || size != int64(int(size)) {
+		return nil, nil, errCache
+	}
+	data, err = unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, func() { unix.Munmap(data) }, nil
+}
