@@ -36,7 +36,7 @@ func loop(b *testing.B, op func()) {
 		op()
 		n++
 	}
-	b.ReportMetric(float64((cpuTime() - start).Nanoseconds())/float64(n), "cpu-ns/op")
+	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(n), "cpu-ns/op")
 }
 
 func benchWorkload(b *testing.B, large bool) (doc []byte, qs []Query) {
