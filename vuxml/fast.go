@@ -714,10 +714,16 @@ func (p *fastParser) vuln(st Token) error {
 			}
 			e.Topic, e.TopicPos = v, cpos
 		case eAffects:
+			if !e.AffectsPos.IsValid() {
+				e.AffectsPos = cpos
+			}
 			err = p.affects(&ch, cpos, vid)
 		case eDescription:
 			err = p.description(&ch, cpos, e)
 		case eReferences:
+			if !e.ReferencesPos.IsValid() {
+				e.ReferencesPos = cpos
+			}
 			err = p.references(&ch, cpos, vid)
 		case eDates:
 			err = p.dates(&ch, cpos, e)
@@ -977,11 +983,11 @@ func (p *fastParser) dates(st *Token, pos Pos, e *Entry) error {
 		}
 		switch it.cid {
 		case eDiscovery:
-			d.Discovery = v
+			d.Discovery, d.DiscoveryPos = v, it.cpos
 		case eEntry:
-			d.Entry = v
+			d.Entry, d.EntryPos = v, it.cpos
 		case eModified:
-			d.Modified = v
+			d.Modified, d.ModifiedPos = v, it.cpos
 		}
 	}
 	p.s.checkDates(pos, e.VID, it.kids)

@@ -59,11 +59,14 @@ type Entry struct {
 	// TopicPos is the position of the <topic> start tag.
 	TopicPos Pos
 	// Affects holds the <package> and <system> blocks of <affects>, in order.
-	Affects     []Affected
-	Description Description
-	References  []Reference
-	Dates       Dates
-	Cancelled   *Cancelled // nil unless the entry has <cancelled/>
+	Affects []Affected
+	// AffectsPos and ReferencesPos are the positions of the (first)
+	// <affects> and <references> start tags.
+	AffectsPos, ReferencesPos Pos
+	Description               Description
+	References                []Reference
+	Dates                     Dates
+	Cancelled                 *Cancelled // nil unless the entry has <cancelled/>
 	// Start and End are the byte offsets of the entry's source text,
 	// from '<' of <vuln to just after </vuln>, within Pos.File.
 	Start, End int
@@ -170,6 +173,8 @@ type Dates struct {
 	Discovery string
 	Entry     string
 	Modified  string
+	// positions of the <discovery>, <entry> and <modified> start tags
+	DiscoveryPos, EntryPos, ModifiedPos Pos
 }
 
 // Cancelled marks a withdrawn entry; Superseded is the vid of the entry

@@ -771,10 +771,16 @@ func (p *stdParser) vuln(st *stdStart) error {
 			e.Topic, e.TopicPos = v, ch.pos
 			return err
 		case eAffects:
+			if !e.AffectsPos.IsValid() {
+				e.AffectsPos = ch.pos
+			}
 			return p.affects(ch, e)
 		case eDescription:
 			return p.description(ch, e)
 		case eReferences:
+			if !e.ReferencesPos.IsValid() {
+				e.ReferencesPos = ch.pos
+			}
 			return p.references(ch, e)
 		case eDates:
 			return p.dates(ch, e)
@@ -931,11 +937,11 @@ func (p *stdParser) dates(st *stdStart, e *Entry) error {
 		v, err := p.textElem(id, ch, e.VID)
 		switch id {
 		case eDiscovery:
-			d.Discovery = v
+			d.Discovery, d.DiscoveryPos = v, ch.pos
 		case eEntry:
-			d.Entry = v
+			d.Entry, d.EntryPos = v, ch.pos
 		case eModified:
-			d.Modified = v
+			d.Modified, d.ModifiedPos = v, ch.pos
 		}
 		return err
 	})

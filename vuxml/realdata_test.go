@@ -255,6 +255,11 @@ func TestRealDataFacts(t *testing.T) {
 		// &apos; and &quot; in topics
 		find(2025, func(e *Entry) bool { return strings.Contains(e.Topic, "MongoDB Server's OIDC") })
 		find(2025, func(e *Entry) bool { return strings.Contains(e.Topic, `"unicode_escape"`) })
+		// positions of <affects>, <references> and the dates
+		if g := docs[2003].Entries[0]; g.AffectsPos.Line != 3 || g.AffectsPos.Col != 5 || g.ReferencesPos.Line != 39 ||
+			g.Dates.DiscoveryPos.Line != 44 || g.Dates.DiscoveryPos.Col != 7 || g.Dates.EntryPos.Line != 45 || g.Dates.ModifiedPos.IsValid() {
+			t.Errorf("%s: positions %v %v %v %v %v", p.name, g.AffectsPos, g.ReferencesPos, g.Dates.DiscoveryPos, g.Dates.EntryPos, g.Dates.ModifiedPos)
+		}
 		// a tab before <topic>
 		ls := find(2026, hasName("libsodium"))
 		if ls.TopicPos.Line != 770 || ls.TopicPos.Col != 4 || !strings.HasPrefix(ls.Topic, "security/libsodium -- ") {

@@ -16,7 +16,7 @@ func stripPositions(d *Document) []Entry {
 	var out []Entry
 	for _, e := range d.Entries {
 		c := *e
-		c.Pos, c.TopicPos, c.Start, c.End = Pos{}, Pos{}, 0, 0
+		c.Pos, c.TopicPos, c.AffectsPos, c.ReferencesPos, c.Start, c.End = Pos{}, Pos{}, Pos{}, Pos{}, 0, 0
 		c.Affects = nil
 		for _, a := range e.Affects {
 			a.Pos = Pos{}
@@ -41,7 +41,7 @@ func stripPositions(d *Document) []Entry {
 			r.Pos = Pos{}
 			c.References = append(c.References, r)
 		}
-		c.Dates.Pos = Pos{}
+		c.Dates.Pos, c.Dates.DiscoveryPos, c.Dates.EntryPos, c.Dates.ModifiedPos = Pos{}, Pos{}, Pos{}, Pos{}
 		if e.Cancelled != nil {
 			c.Cancelled = &Cancelled{Superseded: e.Cancelled.Superseded}
 		}
