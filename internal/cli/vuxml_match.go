@@ -108,6 +108,9 @@ func vuxmlMatchPrint(w io.Writer, res *match.Result) {
 	for _, n := range res.Unmatched {
 		fmt.Fprintf(w, "%s:%d:%d: name %s matches no package in the INDEX (typo, or a port that is gone?)\n", n.Pos.File, n.Pos.Line, n.Pos.Col, n.Value)
 	}
+	for _, n := range res.Base {
+		fmt.Fprintf(w, "%s:%d:%d: name %s is the base system, which the INDEX does not list (check it with pkgaudit audit --base)\n", n.Pos.File, n.Pos.Line, n.Pos.Col, n.Value)
+	}
 	fmt.Fprintf(w, "%d of %d INDEX packages match, %d suspect; %d name(s) match nothing.\n",
 		len(res.Matches), res.Packages, res.Suspects(), len(res.Unmatched))
 }
