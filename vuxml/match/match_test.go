@@ -76,7 +76,7 @@ func TestEntry(t *testing.T) {
 	pkgs := index(t)
 	for _, tc := range []struct {
 		file, vid, want string
-		attention      bool
+		attention       bool
 	}{
 		// The real 2026 OpenSSL entry: openssl 3.0.18,1 is below 3.0.19,1;
 		// the block "openssl < 3.0.19" (no epoch) matches nothing; the
