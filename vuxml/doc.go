@@ -88,4 +88,30 @@
 // line:column through Tokenizer.Pos), checked for lexical
 // well-formedness and tag balance. Tools that rewrite files byte by byte
 // (tidy) use its offsets of attribute values and element contents.
+//
+// # Writing
+//
+// Write (and Document.WriteTo, WriteEntry) writes the model back as VuXML
+// in the port's layout; parsing the output gives the same model,
+// positions aside. Flatten is "xmllint -noent vuln.xml": the wrapper with
+// every external entity reference replaced by its file's text.
+//
+// # Implementation
+//
+// Parse and ParseFile are a recursive descent over the Tokenizer that
+// slices every string of the model from one immutable copy of the input
+// (none with ParseFile or ParseOptions.NoCopy) and carves the model's
+// slices out of a few large blocks. A second, unexported parser built on
+// encoding/xml is kept as the oracle of the differential tests and of the
+// FuzzParse target, which require both to accept exactly the same inputs
+// and to build equal Documents, Issues included. encoding/xml is more
+// lenient than XML 1.0 in places (duplicate attributes, attributes not
+// separated by white space, directives, text and several elements outside
+// the root, an XML declaration anywhere, control characters in comments,
+// surrogate character references, no attribute-value normalisation); the
+// oracle adds those checks itself on each token's raw bytes, so the rule
+// is XML 1.0 wherever the two could differ. Inputs the oracle cannot judge
+// (ones containing U+10FFFF, which it uses internally, or character
+// references to white space inside attribute values, which encoding/xml
+// decodes before the oracle can normalise) are skipped by the tests.
 package vuxml
