@@ -31,7 +31,7 @@ var Checks = []CheckInfo{
 	{"reference-syntax", "new", "a <url> or <mlist> that is not an absolute http, https or ftp URL; a <freebsdsa> not in SA-YY:NN.name form (warning)"},
 	{"placeholder", "new", "template and generator leftovers: null, FIXME, INSERT URL HERE, SO-AND-SO reports, an empty topic, name, version or reference"},
 	{"range-missing", "new", "a <package> or <system> without names or without ranges"},
-	{"range-form", "new", "a range whose operators are not eq alone or (ge|gt)? then (lt|le)?"},
+	{"range-form", "new", "a range without operators, with operators other than eq alone or (ge|gt)? then (lt|le)?, or with a version holding '-' (pkg compares only what follows the last '-') or blanks"},
 	{"range-empty", "new", "a range no version can satisfy: lower bound equal to an excluded upper bound"},
 	{"range-inverted", "new", "a range whose lower bound is above its upper bound"},
 	{"range-overlap", "new", "two ranges of the same name in one entry that overlap or repeat each other (warning)"},
