@@ -110,7 +110,8 @@ type TokenizerOptions struct {
 // (use Parse). A byte-order mark at the start is skipped.
 //
 // The input is never modified. Errors are *Error values (ErrSyntax,
-// ErrTooDeep); once Next has failed it keeps returning the same error.
+// ErrTooDeep, or ErrUnsupported for a DOCTYPE this package does not
+// handle); once Next has failed it keeps returning the same error.
 type Tokenizer struct {
 	src     []byte
 	opts    TokenizerOptions
