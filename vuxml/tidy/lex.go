@@ -60,7 +60,7 @@ func (e *SyntaxError) Error() string {
 // white space. A self-closing start tag is followed by an empty end token.
 func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
 	tz := vuxml.NewTokenizer(data, vuxml.TokenizerOptions{FileName: file})
-	var toks []token
+	toks := make([]token, 0, len(data)/24+16)
 	for {
 		t, err := tz.Next()
 		if errors.Is(err, io.EOF) {

@@ -99,6 +99,21 @@ func Tidy(file string, data []byte, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return tidyTokens(file, data, li, toks, opts), nil
+}
+
+// Check is Tidy (without sorting) and Whitespace at once, over one
+// tokenization: what make validate's tidy and space/tab steps find.
+func Check(file string, data []byte) (*Result, []SpaceIssue, error) {
+	li := newLineIndex(data)
+	toks, err := lex(file, data, li)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tidyTokens(file, data, li, toks, Options{}), whitespace(file, data, li, toks), nil
+}
+
+func tidyTokens(file string, data []byte, li *lineIndex, toks []token, opts Options) *Result {
 	t := &tidier{file: file, data: data, toks: toks, li: li}
 	t.walk()
 	sort.SliceStable(t.changes, func(i, j int) bool { return t.changes[i].Start < t.changes[j].Start })
@@ -109,7 +124,7 @@ func Tidy(file string, data []byte, opts Options) (*Result, error) {
 			res.Output, res.Sorted = out, true
 		}
 	}
-	return res, nil
+	return res
 }
 
 // apply returns data with the (sorted, disjoint) changes made.
@@ -158,20 +173,24 @@ func (t *tidier) loss(off int, msg string) {
 	t.losses = append(t.losses, Loss{Pos: t.pos(off), Msg: msg, VID: t.vid})
 }
 
-// resolve returns the namespace of prefix in the scope of stack.
-func resolve(stack []frame, prefix string) string {
-	if prefix == "xml" {
+// resolve returns the namespace of prefix for the element f inside stack
+// (outermost first) inside base.
+func resolve(base frame, stack []frame, f frame, prefix string) string {
+	switch prefix {
+	case "xml":
 		return "http://www.w3.org/XML/1998/namespace"
+	case "":
+		return f.defNS
+	}
+	if ns, ok := f.ns[prefix]; ok {
+		return ns
 	}
 	for i := len(stack) - 1; i >= 0; i-- {
-		if prefix == "" {
-			return stack[i].defNS
-		}
 		if ns, ok := stack[i].ns[prefix]; ok {
 			return ns
 		}
 	}
-	return ""
+	return base.ns[prefix]
 }
 
 func (t *tidier) walk() {
@@ -208,9 +227,7 @@ func (t *tidier) walk() {
 					f.ns[a.local] = a.value
 				}
 			}
-			full := append([]frame{base}, stack...)
-			full = append(full, f)
-			f.space = resolve(full, tk.prefix)
+			f.space = resolve(base, stack, f, tk.prefix)
 			depth := len(stack)
 			if depth == 0 && !sawElement && f.space == nsVuXML && tk.local == "vuxml" {
 				t.root = i

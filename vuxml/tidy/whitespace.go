@@ -1,6 +1,7 @@
 package tidy
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -38,6 +39,10 @@ func Whitespace(file string, data []byte) ([]SpaceIssue, error) {
 	if err != nil {
 		return nil, err
 	}
+	return whitespace(file, data, li, toks), nil
+}
+
+func whitespace(file string, data []byte, li *lineIndex, toks []token) []SpaceIssue {
 	// markup: byte ranges xmllint re-serialises (tags, directives, the XML
 	// declaration).
 	var markup [][2]int
@@ -70,7 +75,7 @@ func Whitespace(file string, data []byte) ([]SpaceIssue, error) {
 		if len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		body := strings.TrimRight(string(line), " \t\v\f\r")
+		body := bytes.TrimRight(line, " \t\v\f\r")
 		if len(body) < len(line) {
 			off := start + len(body)
 			if !inMarkup(off) {
@@ -78,14 +83,14 @@ func Whitespace(file string, data []byte) ([]SpaceIssue, error) {
 					Kind: KindTrailing, Msg: "trailing white space"})
 			}
 		}
-		if body == "" || inMarkup(start) {
+		if len(body) == 0 || inMarkup(start) {
 			continue
 		}
 		n := 0
 		for n < len(body) && (body[n] == ' ' || body[n] == '\t') {
 			n++
 		}
-		lead := body[:n]
+		lead := string(body[:n])
 		col := 0
 		for _, c := range lead {
 			if c == ' ' {
@@ -104,7 +109,7 @@ func Whitespace(file string, data []byte) ([]SpaceIssue, error) {
 				Kind: KindIndent, Msg: fmt.Sprintf("indentation has spaces across a tab stop: unexpand(1) makes it %s", describeIndent(want))})
 		}
 	}
-	return out, nil
+	return out
 }
 
 func describeIndent(s string) string {

@@ -21,7 +21,7 @@ func CheckText(file string, data []byte, opts Options) ([]Finding, error) {
 			out = append(out, f)
 		}
 	}
-	res, err := tidy.Tidy(file, data, tidy.Options{})
+	res, ws, err := tidy.Check(file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -32,10 +32,6 @@ func CheckText(file string, data []byte, opts Options) ([]Finding, error) {
 	for _, l := range res.Losses {
 		add(Finding{File: l.Pos.File, Line: l.Pos.Line, Col: l.Pos.Col, Severity: Error, Check: "tidy-loss",
 			Message: l.Msg, VID: l.VID})
-	}
-	ws, err := tidy.Whitespace(file, data)
-	if err != nil {
-		return nil, err
 	}
 	for _, w := range ws {
 		check := "whitespace-trailing"

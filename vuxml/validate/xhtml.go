@@ -175,6 +175,7 @@ func (c *checker) description(e *vuxml.Entry) {
 	dec.Strict = true
 	var stack []*xframe
 	bodies := 0
+	size := newETSize()
 	for {
 		off := int(dec.InputOffset())
 		tok, err := dec.Token()
@@ -188,6 +189,7 @@ func (c *checker) description(e *vuxml.Entry) {
 		p := m.pos(off)
 		switch t := tok.(type) {
 		case xml.StartElement:
+			size.start(t)
 			name := t.Name.Local
 			var parent *xframe
 			if len(stack) > 0 {
@@ -225,6 +227,7 @@ func (c *checker) description(e *vuxml.Entry) {
 			}
 			stack = append(stack, &xframe{name: name, el: el, pos: p})
 		case xml.EndElement:
+			size.end()
 			if len(stack) == 0 {
 				break
 			}
@@ -235,6 +238,7 @@ func (c *checker) description(e *vuxml.Entry) {
 			}
 		case xml.CharData:
 			s := string(t)
+			size.text(s)
 			if len(stack) > 0 {
 				stack[len(stack)-1].text.WriteString(s)
 			}
@@ -255,7 +259,7 @@ func (c *checker) description(e *vuxml.Entry) {
 	if bodies == 0 {
 		c.add(d.Pos, Error, "xhtml", e.VID, "<description> without <body xmlns=\"%s\">", nsXHTML)
 	}
-	n := DescriptionSize(d.XHTML, c.tail(e))
+	n := size.total(c.tail(e))
 	if n > DescriptionLimit {
 		c.add(d.Pos, Warning, "description-long", e.VID, "description too long: %d bytes serialized (extra-validation.py warns above %d)", n, DescriptionLimit)
 	}
