@@ -307,3 +307,21 @@ func TestRealData(t *testing.T) {
 		}
 	}
 }
+
+// A whole document is checked like a fragment; its root gets tidy.xsl's
+// layout too.
+func TestWholeDocument(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="utf-8"?>
+<vuxml xmlns="http://www.vuxml.org/apps/vuxml-1">
+` + clean + `</vuxml>
+`
+	fs, err := validate.Bytes("vuln.xml", []byte(doc), validate.Options{Now: now})
+	if err != nil || len(fs) != 0 {
+		t.Fatalf("%v %v", fs, err)
+	}
+	tight := strings.Replace(doc, "-1c2d3e4f5a6b\">", "-1c2d3e4f5a6b\">", 1)
+	tight = strings.Replace(tight, "<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n  ", "<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">", 1)
+	if g := strings.Join(got(t, tight), " "); g != "tidy@2" {
+		t.Errorf("layout: %s", g)
+	}
+}
