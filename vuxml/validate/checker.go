@@ -203,7 +203,6 @@ func (c *checker) entry(e *vuxml.Entry) {
 	c.description(e)
 	c.references(e)
 	c.dates(e)
-	_ = vid
 }
 
 func (c *checker) vid(e *vuxml.Entry) {

@@ -41,12 +41,3 @@ var Checks = []CheckInfo{
 	{"epoch-missing", "new (cf. check_vuln_portepoch.py)", "a bound without the epoch another entry shows the name already had at that version (warning)"},
 	{"year-file", "new", "an entry whose <entry> year differs from the year in its file name (warning)"},
 }
-
-func checkOrigin(id string) string {
-	for _, c := range Checks {
-		if c.ID == id {
-			return c.Origin
-		}
-	}
-	return ""
-}
