@@ -178,3 +178,41 @@ func TestOpenEqualsNewIndex(t *testing.T) {
 		}
 	}
 }
+
+// The engine reports what FreeBSD pkg reported over a synthetic workload
+// with name globs, duplicates included (testdata/pkg-workload.tsv).
+func TestPkgWorkload(t *testing.T) {
+	doc, _ := workload.Generate(workload.Config{Entries: 5000, Names: 1500, Operands: 2000, Seed: 11})
+	if sum := sha256.Sum256(doc); hex.EncodeToString(sum[:]) != "aef15da31878639998ac576add0cd9968031ef4225591c278bfe5b0a0809dd8b" {
+		t.Skipf("internal/workload now generates another document (sha256 %x): testdata/pkg-workload.tsv must be computed again with pkg", sum)
+	}
+	path := filepath.Join(t.TempDir(), "workload.xml")
+	os.WriteFile(path, doc, 0o644)
+	ix, _, err := Open([]string{path}, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := vectors.Read("testdata/pkg-workload.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1500 {
+		t.Fatalf("%d lines", len(ls))
+	}
+	issues := 0
+	for _, l := range ls {
+		op := l.Fields[0]
+		var vids []string
+		for _, f := range ix.Lookup(nil, splitOperand(op)) {
+			vids = append(vids, f.Advisory.ID)
+		}
+		issues += len(vids)
+		slices.Sort(vids)
+		if got := strings.Join(vids, ","); got != l.Fields[1] {
+			t.Errorf("line %d: %s:\n got %s\nwant %s", l.N, op, got, l.Fields[1])
+		}
+	}
+	if issues != 4843 {
+		t.Errorf("%d issues, pkg found 4843", issues)
+	}
+}
