@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"os"
+
 	"github.com/pkgaudit/pkgaudit/feed"
 )
 
@@ -69,7 +71,13 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 // as records and decoded again only when reported, so that a big database
 // is never held whole in memory.
 func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error) {
-	w := newWriter(opts.Index, true, nil)
+	var size int64
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil {
+			size += st.Size()
+		}
+	}
+	w := newStreamWriter(opts.Index, size)
 	infos := make([]*feed.DatabaseInfo, len(paths))
 	for i, p := range paths {
 		w.begin()

@@ -75,6 +75,18 @@ func newWriter(opts Options, records bool, advs []advisory.Advisory) *writer {
 	return w
 }
 
+// newStreamWriter makes a records writer for databases of about size
+// bytes in all (VuXML proportions: growing the buffers would cost more
+// than reserving address space that stays untouched).
+func newStreamWriter(opts Options, size int64) *writer {
+	n := int(min(size, 1<<30))
+	w := &writer{opts: opts, records: true, fileNum: map[string]uint64{},
+		b: newBuilder(n/500, n/400, n/40)}
+	w.enc.b = make([]byte, 0, n/4)
+	w.offs = make([]uint32, 0, n/1000)
+	return w
+}
+
 // begin marks the start of a database, for Reset.
 func (w *writer) begin() {
 	w.m = writerMark{b: w.b.mark(), nadv: w.nadv, pats: len(w.pats), problems: len(w.problems), enc: len(w.enc.b), offs: len(w.offs), files: len(w.files)}

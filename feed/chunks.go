@@ -26,15 +26,16 @@ import (
 // most a few chunks' worth of parser input and model is alive at once.
 const (
 	chunkMin    = 4 << 20 // smaller documents are parsed whole
-	chunkTarget = 1 << 20 // the size aimed at
+	chunkTarget = 512 << 10 // the size aimed at
 	chunkWindow = 256 << 10
 	headWindow  = 256 << 10
 	tailWindow  = 64 << 10
 )
 
-// readFunc returns the bytes [off, end) of the document; the result may
-// be a view that the caller must not modify.
-type readFunc func(off, end int64) ([]byte, error)
+// readFunc returns the bytes [off, end) of the document, in buf when it
+// has to copy them (buf is grown as needed; the result may also be a view
+// of the document, which the caller must not modify).
+type readFunc func(buf []byte, off, end int64) ([]byte, error)
 
 // chunkResult is one parsed chunk.
 type chunkResult struct {
@@ -54,12 +55,12 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 	if size < chunkMin {
 		return info, false, nil
 	}
-	head, err := read(0, min(size, headWindow))
+	head, err := read(nil, 0, min(size, headWindow))
 	if err != nil {
 		return info, false, nil
 	}
 	tailStart := max(size-tailWindow, 0)
-	tail, err := read(tailStart, size)
+	tail, err := read(nil, tailStart, size)
 	if err != nil {
 		return info, false, nil
 	}
@@ -101,12 +102,13 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 	}
 	// Workers take chunks in order, but no further than ahead chunks past
 	// the one the sink is consuming.
-	ahead := make(chan struct{}, 2*workers)
+	ahead := make(chan struct{}, workers+1)
 	var next atomic.Int64
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			var buf []byte // the worker's, reused: the parser copies what it keeps
 			for {
 				ahead <- struct{}{}
 				i := int(next.Add(1) - 1)
@@ -117,7 +119,7 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 				if i+1 < len(starts) {
 					e = starts[i+1]
 				}
-				r, ok := parseChunk(read, starts[i], e, po, i == 0, col0)
+				r, ok := parseChunk(read, &buf, starts[i], e, po, i == 0, col0)
 				r.ok = ok
 				done[i] <- r // buffered: never blocks
 			}
@@ -159,8 +161,10 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 // line, about chunkTarget bytes apart.
 func chunkStarts(read readFunc, start, end int64) ([]int64, bool) {
 	starts := []int64{start}
+	var w []byte
 	for at := start + chunkTarget; at < end-chunkTarget/2; at += chunkTarget {
-		w, err := read(at, min(at+chunkWindow, end))
+		var err error
+		w, err = read(w, at, min(at+chunkWindow, end))
 		if err != nil {
 			return nil, false
 		}
@@ -204,11 +208,12 @@ func vulnLine(b []byte) int {
 
 // parseChunk parses the chunk [start, end) as a fragment of <vuln>
 // elements and converts it.
-func parseChunk(read readFunc, start, end int64, po vuxml.ParseOptions, first bool, col0 int) (chunkResult, bool) {
-	buf, err := read(start, end)
+func parseChunk(read readFunc, bufp *[]byte, start, end int64, po vuxml.ParseOptions, first bool, col0 int) (chunkResult, bool) {
+	buf, err := read(*bufp, start, end)
 	if err != nil {
 		return chunkResult{}, false
 	}
+	*bufp = buf
 	po.NoExternalEntities = true
 	doc, err := vuxml.Parse(buf, po)
 	if err != nil || len(doc.Entries) == 0 && bytes.Contains(buf, []byte("<vuln")) {

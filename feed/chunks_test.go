@@ -53,7 +53,7 @@ func TestChunkedEqualsWhole(t *testing.T) {
 		path := filepath.Join(dir, name+".xml")
 		os.WriteFile(path, data, 0o644)
 		want := whole(t, path, data)
-		read := func(off, end int64) ([]byte, error) { return data[off:end], nil }
+		read := func(_ []byte, off, end int64) ([]byte, error) { return data[off:end], nil }
 		var c collector
 		info, ok, _ := parseChunked(read, int64(len(data)), vuxml.ParseOptions{FileName: path}, &c)
 		got := &Database{DatabaseInfo: info, Advisories: c.advs}
@@ -96,7 +96,7 @@ func TestChunkedFallback(t *testing.T) {
 	subset := bytes.Replace(doc, []byte("vuxml-11.dtd\">"), []byte("vuxml-11.dtd\" [\n<!ENTITY me \"x\">\n]>"), 1)
 	dir := t.TempDir()
 	for name, data := range map[string][]byte{"broken": broken, "subset": subset, "comments": comments} {
-		read := func(off, end int64) ([]byte, error) { return data[off:end], nil }
+		read := func(_ []byte, off, end int64) ([]byte, error) { return data[off:end], nil }
 		if _, ok, _ := parseChunked(read, int64(len(data)), vuxml.ParseOptions{FileName: name}, &collector{}); ok {
 			t.Errorf("%s: parsed in chunks", name)
 		}

@@ -31,12 +31,16 @@ func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok boo
 	if n, _ := f.ReadAt(head, 0); n < len(head) || decompress.Sniff(head) != decompress.Plain || !sniffVuXML(head) {
 		return nil, false, nil
 	}
-	read := func(off, end int64) ([]byte, error) {
-		b := make([]byte, end-off)
-		if _, err := f.ReadAt(b, off); err != nil {
+	read := func(buf []byte, off, end int64) ([]byte, error) {
+		n := int(end - off)
+		if cap(buf) < n {
+			buf = make([]byte, n, n+n/4)
+		}
+		buf = buf[:n]
+		if _, err := f.ReadAt(buf, off); err != nil {
 			return nil, err
 		}
-		return b, nil
+		return buf, nil
 	}
 	var sum [32]byte
 	var hashErr error

@@ -29,7 +29,7 @@ func parseVuXML(src *source) (*Database, error) {
 	po := vuxmlOptions(src.name, src.opts)
 	if int64(len(src.plain)) <= maxSize(src.opts) {
 		plain := src.plain
-		read := func(off, end int64) ([]byte, error) { return plain[off:end:end], nil }
+		read := func(_ []byte, off, end int64) ([]byte, error) { return plain[off:end:end], nil }
 		var c collector
 		if info, ok, _ := parseChunked(read, int64(len(plain)), po, &c); ok {
 			return &Database{DatabaseInfo: info, Advisories: c.advs}, nil
