@@ -25,7 +25,7 @@ import (
 // A chunk is read, parsed, converted and dropped by one worker, so that at
 // most a few chunks' worth of parser input and model is alive at once.
 const (
-	chunkMin    = 4 << 20 // smaller documents are parsed whole
+	chunkMin    = 4 << 20   // smaller documents are parsed whole
 	chunkTarget = 512 << 10 // the size aimed at
 	chunkWindow = 256 << 10
 	headWindow  = 256 << 10
