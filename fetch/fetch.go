@@ -21,10 +21,8 @@
 package fetch
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -627,7 +625,7 @@ func sniffKind(text []byte) Kind {
 
 // CheckVuXML checks that text is a whole VuXML document (a <vuxml> root,
 // no external entities) and returns its number of entries. It uses the
-// vuxml parser, or, until that is available, a well-formedness check.
+// vuxml parser.
 // name is used in messages.
 func CheckVuXML(text []byte, name string, maxSize int64) (int, error) {
 	if line, root := rootElement(text); root != "vuxml" {
@@ -637,13 +635,6 @@ func CheckVuXML(text []byte, name string, maxSize int64) (int, error) {
 		return 0, fmt.Errorf("%s:%d: root element is <%s>, not <vuxml>", name, line, root)
 	}
 	doc, err := vuxml.Parse(text, vuxml.ParseOptions{FileName: name, NoExternalEntities: true, MaxSize: maxSize})
-	if errors.Is(err, vuxml.ErrNotImplemented) {
-		n, err := checkWellFormed(text)
-		if err != nil {
-			return 0, fmt.Errorf("%s:%w", name, err)
-		}
-		return n, nil
-	}
 	if err != nil {
 		return 0, err
 	}
@@ -716,70 +707,6 @@ func rootElement(text []byte) (line int, name string) {
 	}
 	return 0, ""
 }
-
-// checkWellFormed is the stand-in for vuxml.Parse: well-formed XML whose
-// root is <vuxml>; it counts the <vuln> children.
-func checkWellFormed(text []byte) (int, error) {
-	d := xml.NewDecoder(bufio.NewReader(bytes.NewReader(text)))
-	d.Strict = true
-	depth, n := 0, 0
-	root := false
-	at := func(err error) error {
-		line, _ := d.InputPos()
-		return &lineError{line, err}
-	}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) {
-				return 0, &lineError{se.Line, errors.New(se.Msg)}
-			}
-			return 0, at(err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				if root {
-					return 0, at(errors.New("more than one root element"))
-				}
-				if t.Name.Local != "vuxml" {
-					return 0, at(fmt.Errorf("root element is <%s>, not <vuxml>", t.Name.Local))
-				}
-				root = true
-			} else if depth == 1 && t.Name.Local == "vuln" {
-				n++
-			}
-			depth++
-			if depth > 256 {
-				return 0, at(errors.New("elements nested too deep"))
-			}
-		case xml.EndElement:
-			depth--
-		case xml.Directive:
-			if bytes.Contains(t, []byte("SYSTEM")) || bytes.Contains(t, []byte("PUBLIC")) {
-				if bytes.Contains(t, []byte("ENTITY")) {
-					return 0, at(errors.New("external entities are not allowed in a downloaded database"))
-				}
-			}
-		}
-	}
-	if !root {
-		return 0, at(errors.New("no <vuxml> root element"))
-	}
-	return n, nil
-}
-
-type lineError struct {
-	line int
-	err  error
-}
-
-func (e *lineError) Error() string { return fmt.Sprintf("%d: %v", e.line, e.err) }
-func (e *lineError) Unwrap() error { return e.err }
 
 func formatLayers(l []decompress.Format) string {
 	if len(l) == 0 {

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/pkgaudit/pkgaudit/vuxml"
@@ -11,17 +10,12 @@ import (
 var realFiles = []string{"../testdata/vuxml/vuln-2026.xml", "../testdata/vuxml/vuln-2025.xml", "../testdata/vuxml/vuln-2003.xml"}
 
 // realSite is the site of the real data, with an advisory page, a query
-// and the topic the query must find first; the hand-made fixture while the
-// VuXML parser is not there yet.
+// and the topic the query must find first.
 func realSite(t *testing.T) (s *Site, advisory, query, want string) {
 	t.Helper()
 	s = New(Options{})
 	for _, f := range realFiles {
 		doc, err := vuxml.ParseFile(f, vuxml.ParseOptions{})
-		if errors.Is(err, vuxml.ErrNotImplemented) {
-			t.Log("vuxml parser not implemented yet: the fixture instead of the real data")
-			return fixtureSite(Options{}), "11111111-2222-11f0-8000-000000000001.html", "CVE-2025-10002", "openssl -- several vulnerabilities"
-		}
 		if err != nil {
 			t.Fatal(err)
 		}
