@@ -30,6 +30,8 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		ix, infos, err := open(paths, opts)
 		return ix, infos, err
 	}
+	// The cache is keyed by content: hash it.
+	opts.Feed.NoHash = false
 	fp, ok := fingerprint(opts)
 	if !ok {
 		return open(paths, opts)

@@ -112,3 +112,13 @@ func TestChunkedFallback(t *testing.T) {
 		}
 	}
 }
+
+func TestChunkedNoHash(t *testing.T) {
+	doc, _ := workload.Generate(workload.Config{Entries: 6000, Names: 1500, Operands: 1, Seed: 7})
+	path := filepath.Join(t.TempDir(), "vuln.xml")
+	os.WriteFile(path, doc, 0o644)
+	db, err := Load(path, Options{NoHash: true})
+	if err != nil || db.Hash != [32]byte{} || db.Entries != 6000 || !db.ID.Known() {
+		t.Errorf("%v %+v", err, db.DatabaseInfo)
+	}
+}

@@ -91,6 +91,10 @@ type Options struct {
 	PkgsrcSourceList bool
 	// NoExternalEntities refuses external entities in VuXML documents.
 	NoExternalEntities bool
+	// NoHash leaves DatabaseInfo.Hash zero instead of hashing the file
+	// (SHA-256 costs about 1 ms per MB), for callers that do not show it.
+	// audit.Open ignores it when it keeps a cache, which needs the hash.
+	NoHash bool
 }
 
 // Error is a database that could not be loaded.
@@ -197,7 +201,9 @@ func parse(name, path string, raw []byte, mtime time.Time, opts Options) (*Datab
 		}
 		db.Path = name
 		db.Format = d.format
-		db.Hash = sha256.Sum256(raw)
+		if !opts.NoHash {
+			db.Hash = sha256.Sum256(raw)
+		}
 		db.Size = int64(len(raw))
 		db.ModTime = mtime
 		db.Compression = string(decompress.Sniff(raw))

@@ -179,3 +179,14 @@ func TestLoadVuXMLWrapper(t *testing.T) {
 		t.Errorf("gzip wrapper: %v", err)
 	}
 }
+
+func TestNoHash(t *testing.T) {
+	dir := t.TempDir()
+	path := wrapper(t, dir)
+	for _, p := range []string{path, realPkgsrc} {
+		db, err := Load(p, Options{NoHash: true})
+		if err != nil || db.Hash != [32]byte{} || db.Entries == 0 {
+			t.Errorf("%s: %v %x", p, err, db.Hash)
+		}
+	}
+}

@@ -45,15 +45,17 @@ func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok boo
 	var sum [32]byte
 	var hashErr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		h := sha256.New()
-		n, err := io.Copy(h, io.NewSectionReader(f, 0, size+1))
-		if err == nil && n != size {
-			err = errors.New("file changed while it was read")
-		}
-		hashErr = err
-		h.Sum(sum[:0])
-	})
+	if !opts.NoHash {
+		wg.Go(func() {
+			h := sha256.New()
+			n, err := io.Copy(h, io.NewSectionReader(f, 0, size+1))
+			if err == nil && n != size {
+				err = errors.New("file changed while it was read")
+			}
+			hashErr = err
+			h.Sum(sum[:0])
+		})
+	}
 	info, ok, err := parseChunked(read, size, vuxmlOptions(path, opts), sink)
 	wg.Wait()
 	if err != nil {
