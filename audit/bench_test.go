@@ -3,9 +3,7 @@ package audit
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
@@ -18,14 +16,6 @@ import (
 // 20,000 (96 MB), 2,000 operands each. Besides ns/op they report
 // cpu-ns/op, the process CPU time per op (user + system, all threads),
 // which a busy shared machine disturbs less than the wall clock.
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // loop runs op b.N times, reporting cpu-ns/op.
 func loop(b *testing.B, op func()) {
