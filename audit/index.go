@@ -137,8 +137,8 @@ func NewIndex(advs []advisory.Advisory, opts Options) *Index {
 	return w.index()
 }
 
-// Key is an index key (pattern.Key, with the kinds of FreeBSD names).
-type Key = pattern.Key
+// indexKey is an index key (pattern.Key, with the kinds of FreeBSD names).
+type indexKey = pattern.Key
 
 // globPrefix returns the literal prefix of an fnmatch pattern: the bytes
 // before its first '*', '?', '[' or '\'.
@@ -154,17 +154,17 @@ func globPrefix(glob string) string {
 
 // globKey files a glob under its literal prefix, cut to globPrefixMax
 // bytes.
-func globKey(glob string) Key {
+func globKey(glob string) indexKey {
 	p := globPrefix(glob)
-	return Key{Kind: kindGlob, S: p[:min(len(p), globPrefixMax)]}
+	return indexKey{Kind: kindGlob, S: p[:min(len(p), globPrefixMax)]}
 }
 
 // appendProbes appends the keys a query looks up: its FreeBSD name and
 // glob buckets, then, when pkgsrc is set, the pkgsrc probes of pkgname.
-func appendProbes(dst []Key, q Query, pkgsrc bool, pkgname string) []Key {
-	dst = append(dst, Key{Kind: kindName, S: q.Name})
+func appendProbes(dst []indexKey, q Query, pkgsrc bool, pkgname string) []indexKey {
+	dst = append(dst, indexKey{Kind: kindName, S: q.Name})
 	for n := range min(len(q.Name), globPrefixMax) + 1 {
-		dst = append(dst, Key{Kind: kindGlob, S: q.Name[:n]})
+		dst = append(dst, indexKey{Kind: kindGlob, S: q.Name[:n]})
 	}
 	if !pkgsrc {
 		return dst
@@ -226,7 +226,7 @@ func (ix *Index) lookup(dst []Finding, q Query) []Finding {
 	if ix.pkgsrc {
 		pkgname = q.PkgName()
 	}
-	var kbuf [24]Key
+	var kbuf [24]indexKey
 	var lbuf [24][]byte
 	lists := lbuf[:0]
 	for _, k := range appendProbes(kbuf[:0], q, ix.pkgsrc, pkgname) {

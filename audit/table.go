@@ -81,7 +81,7 @@ func (t *table) nitems() int { return len(t.items) / itemSize }
 
 // find returns the postings of a key (4 bytes per item number), nil when
 // absent.
-func (t *table) find(k Key) []byte {
+func (t *table) find(k indexKey) []byte {
 	nslots := len(t.slots) / 4
 	if nslots == 0 || nslots&(nslots-1) != 0 {
 		return nil
@@ -155,7 +155,7 @@ func (t *table) matchRange(it *itemRec, version string) int {
 // form as they come; postings are gathered as (key, item) pairs and
 // grouped by key at the end.
 type builder struct {
-	num    map[Key]uint32
+	num    map[indexKey]uint32
 	keys   []keyRec // post and npost are filled by table
 	pkey   []uint32 // pkey[i] is the key of posting pid[i]
 	pid    []uint32
@@ -167,7 +167,7 @@ type builder struct {
 // newBuilder makes a builder sized for about nitems items, nranges
 // ranges and nstr bytes of strings.
 func newBuilder(nitems, nranges, nstr int) *builder {
-	return &builder{num: make(map[Key]uint32, nitems/4), keys: make([]keyRec, 0, nitems/4),
+	return &builder{num: make(map[indexKey]uint32, nitems/4), keys: make([]keyRec, 0, nitems/4),
 		pkey: make([]uint32, 0, nitems), pid: make([]uint32, 0, nitems),
 		items: make([]byte, 0, itemSize*nitems), ranges: make([]byte, 0, rangeSize*nranges), strs: make([]byte, 0, nstr)}
 }
@@ -204,7 +204,7 @@ func (b *builder) addRanges(rs []advisory.Range) (uint32, uint32) {
 }
 
 // key returns the number of k, adding it on first use.
-func (b *builder) key(k Key) uint32 {
+func (b *builder) key(k indexKey) uint32 {
 	n, ok := b.num[k]
 	if !ok {
 		n = uint32(len(b.keys))
@@ -217,7 +217,7 @@ func (b *builder) key(k Key) uint32 {
 
 // add appends an item filed under keys. When it.slen is noName the item's
 // string is the first key's (an exact name).
-func (b *builder) add(it itemRec, keys ...Key) {
+func (b *builder) add(it itemRec, keys ...indexKey) {
 	le := binary.LittleEndian
 	id := uint32(len(b.items) / itemSize)
 	for i, k := range keys {
@@ -299,7 +299,7 @@ func (b *builder) mark() mark {
 // rollback forgets everything added since m.
 func (b *builder) rollback(m mark) {
 	for _, r := range b.keys[m.keys:] {
-		delete(b.num, Key{Kind: pattern.KeyKind(r.kind), S: string(b.strs[r.off : r.off+r.n])})
+		delete(b.num, indexKey{Kind: pattern.KeyKind(r.kind), S: string(b.strs[r.off : r.off+r.n])})
 	}
 	b.keys, b.pkey, b.pid = b.keys[:m.keys], b.pkey[:m.posts], b.pid[:m.posts]
 	b.items, b.ranges, b.strs = b.items[:m.items], b.ranges[:m.ranges], b.strs[:m.strs]

@@ -153,7 +153,7 @@ func (w *writer) addAdvisory(adv *advisory.Advisory) {
 					b.add(it, globKey(name))
 				} else {
 					it.slen = noName // the key's string
-					b.add(it, Key{Kind: kindName, S: name})
+					b.add(it, indexKey{Kind: kindName, S: name})
 				}
 			}
 		case advisory.Pkgsrc:
