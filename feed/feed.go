@@ -114,7 +114,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrUnknownFormat is wrapped by the error for content in no known format.
-var ErrUnknownFormat = errors.New("not a vulnerability database (neither VuXML nor pkg-vulnerabilities)")
+var ErrUnknownFormat = errors.New("not a vulnerability database (VuXML, pkg-vulnerabilities or OSV)")
 
 // source is the input of a detector's parser.
 type source struct {
