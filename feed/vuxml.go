@@ -21,8 +21,11 @@ func sniffVuXML(b []byte) bool {
 // vuxmlWWW is the page pkg audit prints for an entry.
 const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 
+// vuxmlOptions are the parser's options. NoCopy: the parser may point
+// into the input, as FromVuXML copies out every string it keeps and the
+// Document is dropped right after (so a chunk's buffer can be reused).
 func vuxmlOptions(name string, opts Options) vuxml.ParseOptions {
-	return vuxml.ParseOptions{FileName: name, NoExternalEntities: opts.NoExternalEntities, MaxSize: opts.MaxSize}
+	return vuxml.ParseOptions{FileName: name, NoExternalEntities: opts.NoExternalEntities, MaxSize: opts.MaxSize, NoCopy: true}
 }
 
 func parseVuXML(src *source) (*Database, error) {
