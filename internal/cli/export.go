@@ -1,19 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/config"
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/osv"
-	"github.com/pkgaudit/pkgaudit/pkgsrc"
-	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
 func init() { registerSub("export", newExportOSVCmd) }
@@ -74,17 +67,13 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 	var when time.Time
 	if f.date != "" {
 		var err error
-		if when, err = exportParseDate(f.date); err != nil {
+		if when, err = parseTimeFlag(f.date); err != nil {
 			return usageError("--date: %v", err)
 		}
 	}
-	paths := f.files
-	if len(paths) == 0 {
-		cfg, err := config.Load(f.config, env.Getenv)
-		if err != nil {
-			return &codeError{ExitError, err}
-		}
-		paths = []string{cfg.FreeBSD.VulnXML}
+	paths, err := databasePaths(env, f.files, f.config)
+	if err != nil {
+		return &codeError{ExitError, err}
 	}
 	var all []*osv.Vulnerability
 	for _, p := range paths {
@@ -109,59 +98,19 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 	return nil
 }
 
-// exportParseDate reads YYYY-MM-DD or an RFC 3339 time.
-func exportParseDate(s string) (time.Time, error) {
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor an RFC 3339 time", s)
-	}
-	return t, nil
-}
-
 // exportRecords converts the database at path; its format is detected
 // from the content.
 func exportRecords(path string, when time.Time, sourceList bool) ([]*osv.Vulnerability, error) {
-	raw, err := os.ReadFile(path)
+	src, err := readSourceDocument(path, sourceList)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
+		return nil, err
+	}
+	if src.VuXML != nil {
+		return osv.FromVuXMLDocument(src.VuXML, osv.VuXMLOptions{DefaultTime: when})
+	}
+	vs, err := osv.FromPkgsrc(src.Pkgsrc, osv.PkgsrcOptions{Time: when})
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	plain, err := decompress.Bytes(raw, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	head := strings.TrimLeft(strings.TrimPrefix(string(plain[:min(len(plain), 512)]), "\xef\xbb\xbf"), " \t\r\n")
-	switch {
-	case strings.HasPrefix(head, "<"):
-		var doc *vuxml.Document
-		if decompress.Sniff(raw) == decompress.Plain {
-			doc, err = vuxml.ParseFile(path, vuxml.ParseOptions{})
-		} else {
-			doc, err = vuxml.Parse(plain, vuxml.ParseOptions{FileName: path})
-		}
-		if err != nil {
-			return nil, err
-		}
-		return osv.FromVuXMLDocument(doc, osv.VuXMLOptions{DefaultTime: when})
-	case osv.Sniff(plain) || osv.SniffZip(plain):
-		return nil, fmt.Errorf("%s: already OSV records", path)
-	case len(plain) == 0:
-		return nil, fmt.Errorf("%s: empty file", path)
-	default:
-		pf, err := pkgsrc.Parse(path, raw, pkgsrc.Options{SourceList: sourceList})
-		if err != nil {
-			return nil, err
-		}
-		vs, err := osv.FromPkgsrc(pf, osv.PkgsrcOptions{Time: when})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return vs, nil
-	}
+	return vs, nil
 }

@@ -1,20 +1,15 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/feed"
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/site"
-	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
 func init() { registerSub("site", siteBuildCmd) }
@@ -91,19 +86,15 @@ func siteBuild(env *Env, f *siteBuildFlags) error {
 		opts.BaseURL = strings.TrimSuffix(f.baseURL, "/") + "/"
 	}
 	if f.now != "" {
-		t, err := siteParseTime(f.now)
+		t, err := parseTimeFlag(f.now)
 		if err != nil {
 			return usageError("--now: %v", err)
 		}
 		opts.Now = t
 	}
-	paths := f.files
-	if len(paths) == 0 {
-		cfg, err := config.Load(f.config, env.Getenv)
-		if err != nil {
-			return &codeError{ExitError, err}
-		}
-		paths = []string{cfg.FreeBSD.VulnXML}
+	paths, err := databasePaths(env, f.files, f.config)
+	if err != nil {
+		return &codeError{ExitError, err}
 	}
 
 	var bar *progressbar.ProgressBar
@@ -142,33 +133,15 @@ func siteBuild(env *Env, f *siteBuildFlags) error {
 	return nil
 }
 
-// siteLoad adds the database at path to the site. VuXML is parsed with
-// the vuxml package itself, for the descriptions (which the advisory
-// model does not carry); pkg-vulnerabilities goes through package feed.
+// siteLoad adds the database at path to the site: VuXML with its
+// descriptions (which the advisory model does not carry), pkg-vulnerabilities
+// lines as advisories.
 func siteLoad(env *Env, s *site.Site, path string, sourceList bool) error {
-	raw, err := os.ReadFile(path)
+	src, err := readSourceDocument(path, sourceList)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("%s: %w", path, err)
+		return err
 	}
-	plain, err := decompress.Bytes(raw, 0)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	head := strings.TrimLeft(strings.TrimPrefix(string(plain[:min(len(plain), 512)]), "\xef\xbb\xbf"), " \t\r\n")
-	if strings.HasPrefix(head, "<") {
-		var doc *vuxml.Document
-		if decompress.Sniff(raw) == decompress.Plain {
-			doc, err = vuxml.ParseFile(path, vuxml.ParseOptions{}) // resolves a wrapper's entities
-		} else {
-			doc, err = vuxml.Parse(plain, vuxml.ParseOptions{FileName: path})
-		}
-		if err != nil {
-			return err
-		}
+	if doc := src.VuXML; doc != nil {
 		if n := len(doc.Issues); n > 0 {
 			fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s: %d structural %s (see pkgaudit vuxml validate); the pages show what was read\n",
 				path, n, map[bool]string{true: "problem", false: "problems"}[n == 1])
@@ -176,28 +149,9 @@ func siteLoad(env *Env, s *site.Site, path string, sourceList bool) error {
 		s.AddVuXML(path, doc)
 		return nil
 	}
-	db, err := feed.Parse(path, raw, feed.Options{PkgsrcSourceList: sourceList})
-	if err != nil {
-		return err
-	}
-	if db.Format != feed.Pkgsrc {
-		return fmt.Errorf("%s: %s databases cannot be published as a site; give the VuXML or pkg-vulnerabilities file", path, db.Format)
-	}
-	for _, w := range db.Warnings {
+	for _, w := range src.Pkgsrc.Warnings {
 		fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", path, w)
 	}
-	s.AddPkgsrc(path, db.NetBSDID, db.Advisories)
+	s.AddPkgsrc(path, src.Pkgsrc.NetBSDID, feed.FromPkgsrc(src.Pkgsrc, path))
 	return nil
-}
-
-// siteParseTime reads YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
-func siteParseTime(s string) (time.Time, error) {
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor an RFC 3339 time", s)
-	}
-	return t, nil
 }
