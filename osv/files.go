@@ -313,7 +313,6 @@ func WriteDir(dir string, vulns []*Vulnerability) error {
 		return err
 	}
 	dir = filepath.Clean(dir)
-	parent, base := filepath.Dir(dir), filepath.Base(dir)
 	if st, err := os.Stat(dir); err == nil {
 		if !st.IsDir() {
 			return fmt.Errorf("%s exists and is not a directory", dir)
@@ -330,76 +329,14 @@ func WriteDir(dir string, vulns []*Vulnerability) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
-	if err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
+	return atomicfile.ReplaceDir(dir, func(tmp string) ([]string, error) {
+		for _, name := range names {
+			if err := atomicfile.CreateNew(filepath.Join(tmp, name), data[name]); err != nil {
+				return nil, err
+			}
 		}
-	}()
-	for _, name := range names {
-		if err := writeSynced(filepath.Join(tmp, name), data[name]); err != nil {
-			return err
-		}
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	if err := syncDir(tmp); err != nil {
-		return err
-	}
-	var old string
-	if _, err := os.Stat(dir); err == nil {
-		old = filepath.Join(parent, "."+base+".old-"+filepath.Base(tmp)[len(base)+6:])
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir) //nolint:errcheck // best effort: put the old one back
-		}
-		return err
-	}
-	ok = true
-	if err := syncDir(parent); err != nil {
-		return err
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
-}
-
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
+		return names, nil
+	})
 }
 
 // zipTime is the modification time of every zip member, so that the

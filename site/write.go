@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 )
 
 // Write renders the site into the directory dir.
@@ -29,11 +31,11 @@ func (s *Site) Write(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return s.writeFresh(dir, false)
+		return s.writeFresh(dir)
 	case err != nil:
 		return err
 	case len(entries) == 0:
-		return s.writeFresh(dir, true)
+		return s.writeFresh(dir)
 	}
 	old, err := readManifest(filepath.Join(dir, fileManifest))
 	if errors.Is(err, os.ErrNotExist) {
@@ -47,39 +49,8 @@ func (s *Site) Write(dir string) error {
 
 // writeFresh builds the site in a sibling directory and renames it to dir
 // (replacing dir when it is an empty directory).
-func (s *Site) writeFresh(dir string, exists bool) error {
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	if _, err := s.renderInto(tmp); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	if err := syncDir(tmp); err != nil {
-		return err
-	}
-	if exists {
-		// rename(2) replaces an empty directory; remove it first where
-		// the system does not.
-		if err := os.Rename(tmp, dir); err == nil {
-			return syncDir(parent)
-		}
-		if err := os.Remove(dir); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return err
-	}
-	return syncDir(parent)
+func (s *Site) writeFresh(dir string) error {
+	return atomicfile.ReplaceDir(dir, s.renderInto)
 }
 
 // writeUpdate replaces the files of an existing site one by one.
@@ -93,7 +64,10 @@ func (s *Site) writeUpdate(dir string, old []string) error {
 	if err != nil {
 		return err
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := atomicfile.SyncFiles(tmp, names); err != nil {
+		return err
+	}
+	if err := atomicfile.SyncDir(tmp); err != nil {
 		return err
 	}
 	// The manifest goes last, so that an interrupted update is finished
@@ -117,7 +91,7 @@ func (s *Site) writeUpdate(dir string, old []string) error {
 			}
 		}
 	}
-	return syncDir(dir)
+	return atomicfile.SyncDir(dir)
 }
 
 func cmpBool(a, b bool) int {
@@ -131,14 +105,14 @@ func cmpBool(a, b bool) int {
 }
 
 // renderInto renders every file into dir (which must be empty), plus the
-// manifest, makes them durable, and returns the names written.
+// manifest, and returns the names written; the caller makes them durable.
 func (s *Site) renderInto(dir string) ([]string, error) {
 	var (
 		mu    sync.Mutex
 		names []string
 	)
 	err := s.Render(func(name string, data []byte) error {
-		if err := writeNew(filepath.Join(dir, name), data); err != nil {
+		if err := atomicfile.CreateNew(filepath.Join(dir, name), data); err != nil {
 			return err
 		}
 		mu.Lock()
@@ -150,13 +124,10 @@ func (s *Site) renderInto(dir string) ([]string, error) {
 		return nil, err
 	}
 	slices.Sort(names)
-	if err := writeNew(filepath.Join(dir, fileManifest), manifest(names)); err != nil {
+	if err := atomicfile.CreateNew(filepath.Join(dir, fileManifest), manifest(names)); err != nil {
 		return nil, err
 	}
 	names = append(names, fileManifest)
-	if err := syncFiles(dir, names); err != nil {
-		return nil, err
-	}
 	return names, nil
 }
 
@@ -190,30 +161,4 @@ func readManifest(path string) ([]string, error) {
 		names = append(names, n)
 	}
 	return names, sc.Err()
-}
-
-// writeNew creates path (which must not exist) with data; syncFiles
-// makes it durable later.
-func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package site
+package atomicfile
 
 import (
 	"os"
@@ -6,10 +6,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// syncFiles makes the files written into dir durable before they are
+// SyncFiles makes the files names, written into dir, durable before they are
 // renamed into place: on Linux one syncfs(2) of dir's file system, far
 // cheaper than an fsync per file for a site of thousands of pages.
-func syncFiles(dir string, names []string) error {
+func SyncFiles(dir string, names []string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

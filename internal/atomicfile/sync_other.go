@@ -1,6 +1,6 @@
 //go:build !linux
 
-package site
+package atomicfile
 
 import (
 	"os"
@@ -8,9 +8,9 @@ import (
 	"sync"
 )
 
-// syncFiles makes the files written into dir durable before they are
+// SyncFiles makes the files names, written into dir, durable before they are
 // renamed into place: an fsync of each, a few at a time.
-func syncFiles(dir string, names []string) error {
+func SyncFiles(dir string, names []string) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
