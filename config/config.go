@@ -73,6 +73,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pkgaudit/pkgaudit/internal/tomlfile"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -167,25 +168,8 @@ func DefaultPaths() Paths {
 	}
 }
 
-// Error is an error in a configuration file.
-type Error struct {
-	File   string
-	Line   int // 1-based; 0 when unknown
-	Column int // 1-based; 0 when unknown
-	Err    error
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is an error in a configuration file, with its position.
+type Error = tomlfile.Error
 
 // Load builds the effective configuration (see the package comment).
 // explicit is --config FILE ("" for the standard search); getenv reads the
@@ -497,7 +481,7 @@ func (o *opt[T]) UnmarshalTOML(v any) error {
 	t, ok := v.(T)
 	if !ok {
 		var zero T
-		return fmt.Errorf("want a %s, not %s", tomlKind(zero), tomlKind(v))
+		return fmt.Errorf("want %s, not %s", tomlfile.Kind(zero), tomlfile.Kind(v))
 	}
 	o.v, o.set = t, true
 	return nil
@@ -523,7 +507,7 @@ func (o *sizeOpt) UnmarshalTOML(v any) error {
 		}
 		o.v = n
 	default:
-		return fmt.Errorf("want a size (bytes, or a string such as \"64MiB\"), not %s", tomlKind(v))
+		return fmt.Errorf("want a size (bytes, or a string such as \"64MiB\"), not %s", tomlfile.Kind(v))
 	}
 	o.set = true
 	return nil
@@ -538,7 +522,7 @@ type durOpt struct {
 func (o *durOpt) UnmarshalTOML(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("want a duration such as \"30s\", not %s", tomlKind(v))
+		return fmt.Errorf("want a duration such as \"30s\", not %s", tomlfile.Kind(v))
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
@@ -608,24 +592,13 @@ func Check(data []byte, file string) error {
 
 func parse(data []byte, file string) (*fileFormat, error) {
 	ff := &fileFormat{path: file, data: data}
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(ff)
+	md, err := tomlfile.Decode(data, file, ff)
 	if err != nil {
-		var pe toml.ParseError
-		var ppe *toml.ParseError
-		if errors.As(err, &ppe) && ppe != nil {
-			pe = *ppe
-		} else if !errors.As(err, &pe) {
-			return nil, &Error{File: file, Err: err}
-		}
-		msg := pe.Message
-		if pe.LastKey != "" {
-			msg = fmt.Sprintf("%s: %s", pe.LastKey, msg)
-		}
-		return nil, &Error{File: file, Line: pe.Position.Line, Column: pe.Position.Col, Err: errors.New(msg)}
+		return nil, err
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, &Error{File: file, Line: keyLine(data, k), Err: fmt.Errorf("unknown key %q (known: %s)", k.String(), knownKeys(k))}
+		return nil, &Error{File: file, Line: tomlfile.KeyLine(data, k), Err: fmt.Errorf("unknown key %q (known: %s)", k.String(), knownKeys(k))}
 	}
 	if ff.Audit.StaleDays.set && ff.Audit.StaleDays.v < 0 {
 		return nil, ff.errAt("audit.stale_days", errors.New("must not be negative"))
@@ -647,12 +620,12 @@ func parse(data []byte, file string) (*fileFormat, error) {
 }
 
 func (ff *fileFormat) errAt(key string, err error) error {
-	return &Error{File: ff.path, Line: keyLine(ff.data, strings.Split(key, ".")), Err: fmt.Errorf("%s: %w", key, err)}
+	return &Error{File: ff.path, Line: tomlfile.KeyLine(ff.data, strings.Split(key, ".")), Err: fmt.Errorf("%s: %w", key, err)}
 }
 
 // line returns "FILE:LINE" for key, the source of a value.
 func (ff *fileFormat) where(key string) string {
-	if l := keyLine(ff.data, strings.Split(key, ".")); l > 0 {
+	if l := tomlfile.KeyLine(ff.data, strings.Split(key, ".")); l > 0 {
 		return ff.path + ":" + strconv.Itoa(l)
 	}
 	return ff.path
@@ -881,77 +854,4 @@ func knownKeys(k toml.Key) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
-}
-
-// keyLine finds the line that defines key (1-based; 0 when not found): a
-// `key =` line inside the key's table, a dotted `table.key =` line, or the
-// `[table]` header for a table key.
-func keyLine(data []byte, key []string) int {
-	if len(key) == 0 {
-		return 0
-	}
-	table := ""
-	for i, raw := range strings.Split(string(data), "\n") {
-		line := strings.TrimSpace(raw)
-		if strings.HasPrefix(line, "[") {
-			h := strings.Trim(line, "[] \t")
-			if j := strings.Index(h, "#"); j >= 0 {
-				h = strings.TrimSpace(strings.TrimRight(h[:j], "] \t"))
-			}
-			table = unquoteKey(h)
-			if len(key) == 1 && table == key[0] {
-				return i + 1
-			}
-			continue
-		}
-		eq := strings.Index(line, "=")
-		if eq <= 0 {
-			continue
-		}
-		name := unquoteKey(strings.TrimSpace(line[:eq]))
-		full := name
-		if table != "" {
-			full = table + "." + name
-		}
-		want := strings.Join(key, ".")
-		if full == want || strings.HasPrefix(full, want+".") {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// unquoteKey normalises a (possibly dotted, possibly quoted) TOML key.
-func unquoteKey(s string) string {
-	parts := strings.Split(s, ".")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		if len(p) >= 2 && (p[0] == '"' || p[0] == '\'') && p[len(p)-1] == p[0] {
-			p = p[1 : len(p)-1]
-		}
-		parts[i] = p
-	}
-	return strings.Join(parts, ".")
-}
-
-func tomlKind(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case time.Time:
-		return "a date-time"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", v)
 }

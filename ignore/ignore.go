@@ -19,16 +19,14 @@ package ignore
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/pkgaudit/pkgaudit/fnmatch"
+	"github.com/pkgaudit/pkgaudit/internal/tomlfile"
 )
 
 // MaxFileSize caps the size of an ignore file.
@@ -82,24 +80,7 @@ func (l *List) index() map[string][]int {
 }
 
 // Error is a problem in an ignore file, with its position.
-type Error struct {
-	File   string
-	Line   int // 1-based; 0 when unknown
-	Column int // 1-based; 0 when unknown
-	Err    error
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+type Error = tomlfile.Error
 
 // Load reads and parses the ignore file at path.
 func Load(path string) (*List, error) {
@@ -139,20 +120,9 @@ func Parse(data []byte, file string) (*List, error) {
 		return nil, &Error{File: file, Err: fmt.Errorf("larger than %d bytes", MaxFileSize)}
 	}
 	var doc fileFormat
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&doc)
+	md, err := tomlfile.Decode(data, file, &doc)
 	if err != nil {
-		var pe toml.ParseError
-		var ppe *toml.ParseError
-		if errors.As(err, &ppe) && ppe != nil {
-			pe = *ppe
-		} else if !errors.As(err, &pe) {
-			return nil, &Error{File: file, Err: err}
-		}
-		msg := pe.Message
-		if pe.LastKey != "" {
-			msg = fmt.Sprintf("%s (key %q)", msg, pe.LastKey)
-		}
-		return nil, &Error{File: file, Line: pe.Position.Line, Column: pe.Position.Col, Err: errors.New(msg)}
+		return nil, err
 	}
 	headers := entryLines(data)
 	lineOf := func(i int) int {
@@ -163,13 +133,9 @@ func Parse(data []byte, file string) (*List, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		line := 0
-		if len(k) >= 2 && k[0] == "IgnoredVulns" {
-			// Undecoded keys of array tables carry no index; name the key.
-			line = keyLine(data, k[len(k)-1])
-		} else {
-			line = keyLine(data, k[0])
-		}
+		// Undecoded keys of array tables carry no index: the first line
+		// that defines the key in any entry.
+		line := tomlfile.KeyLine(data, k)
 		return nil, &Error{File: file, Line: line, Err: fmt.Errorf("unknown key %q (want [[IgnoredVulns]] entries with id, package, reason, ignoreUntil)", k.String())}
 	}
 	l := &List{File: file}
@@ -188,7 +154,7 @@ func Parse(data []byte, file string) (*List, error) {
 			case string:
 				strs[j] = strings.TrimSpace(v)
 			default:
-				return nil, fail("%s must be a string, not %s", f.key, tomlType(v))
+				return nil, fail("%s must be a string, not %s", f.key, tomlfile.Kind(v))
 			}
 		}
 		r := Rule{ID: strs[0], Package: strs[1], Reason: strs[2], Line: line}
@@ -231,26 +197,7 @@ func parseUntil(v any) (time.Time, error) {
 		}
 		return time.Time{}, fmt.Errorf("%q is neither a date (2026-12-31) nor an RFC 3339 time", v)
 	}
-	return time.Time{}, fmt.Errorf("want a date, not %s", tomlType(v))
-}
-
-// tomlType names the TOML type of a decoded value.
-func tomlType(v any) string {
-	switch v.(type) {
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	case time.Time:
-		return "a date"
-	}
-	return fmt.Sprintf("%T", v)
+	return time.Time{}, fmt.Errorf("want a date, not %s", tomlfile.Kind(v))
 }
 
 // entryLines returns the line of every "[[IgnoredVulns]]" header, in order.
@@ -266,22 +213,6 @@ func entryLines(data []byte) []int {
 		}
 	}
 	return lines
-}
-
-// keyLine returns the first line that assigns key, 0 if none is found.
-func keyLine(data []byte, key string) int {
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		t := bytes.TrimSpace(line)
-		if rest, ok := bytes.CutPrefix(t, []byte(key)); ok {
-			if r := bytes.TrimSpace(rest); len(r) > 0 && r[0] == '=' {
-				return i + 1
-			}
-		}
-		if bytes.Equal(t, []byte("["+key+"]")) || bytes.Equal(t, []byte("[["+key+"]]")) {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // Match returns the first rule that ignores one of ids for the package
