@@ -421,13 +421,6 @@ func readCache(path string, paths []string, build, fp string) (ix *Index, infos 
 	if ix != nil && unmap != nil {
 		ix.mapped = true
 		runtime.AddCleanup(ix, func(unmap func()) { unmap() }, unmap)
-		// The mapping is memory the index holds, as much as a buffer the
-		// file was read into, but outside the Go heap: account for it in
-		// the collector's pacing, or it runs as if the heap were empty
-		// and collects over and over while look-ups decode advisories.
-		// A pointer-free block the size of the file does that; it is
-		// never written, so it costs address space, not memory.
-		ix.pacing = make([]byte, len(data))
 	}
 	return ix, infos, err
 }

@@ -111,7 +111,6 @@ type Index struct {
 	// one reopen builds from the databases (repl).
 	cached, mapped bool
 	reopen         func() (*Index, error)
-	pacing         []byte // see readCache
 	mu             sync.Mutex
 	repl           atomic.Pointer[Index]
 }

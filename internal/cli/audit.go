@@ -172,6 +172,7 @@ func (r *auditRun) run() error {
 	for _, p := range paths {
 		fetchStaleWarning(r.env, r.cfg, p)
 	}
+	defer auditTuneMemory(r.env, paths, format)()
 	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir()})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
