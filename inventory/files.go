@@ -4,12 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -23,61 +19,33 @@ const MaxFiles = 1 << 20
 // path order. The database is opened read-only; a missing database or
 // package gives no files.
 func PkgDBFiles(dir, name string) ([]string, error) {
-	p := filepath.Join(dir, PkgDBFile)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if errors.Is(err, fs.ErrPermission) {
-		return nil, fmt.Errorf("%s: %w", p, ErrPkgDBAccess)
-	} else if err != nil {
-		return nil, fmt.Errorf("reading the package database: %w", err)
+	p, ok, err := pkgDBPath(dir)
+	if !ok {
+		return nil, err
 	}
-	if !SQLiteSupported {
-		return nil, ErrNoSQLite
-	}
-	immutable := true
-	if st, err := os.Stat(p + "-wal"); err == nil && st.Size() > 0 {
-		immutable = false // pkg is writing: read through its -wal file
-	}
-	db, err := sql.Open("sqlite", filesDSN(p, immutable))
-	if err != nil {
-		return nil, fmt.Errorf("reading the package database %s: %w", p, err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	rows, err := db.Query(`SELECT f.path FROM files AS f INNER JOIN packages AS p ON (p.id = f.package_id) WHERE p.name = ?1 ORDER BY f.path`, name)
+	var out []string
+	err = readLocalSQLite(p, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(`SELECT f.path FROM files AS f INNER JOIN packages AS p ON (p.id = f.package_id) WHERE p.name = ?1 ORDER BY f.path`, name)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s sql.NullString
+			if err := rows.Scan(&s); err != nil {
+				return err
+			}
+			if out = append(out, s.String); len(out) > MaxFiles {
+				return fmt.Errorf("%s installs more than %d files", name, MaxFiles)
+			}
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the files of %s from %s: %w", name, p, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("reading the files of %s: %w", name, err)
-		}
-		if out = append(out, s.String); len(out) > MaxFiles {
-			return nil, fmt.Errorf("%s installs more than %d files", name, MaxFiles)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading the files of %s: %w", name, err)
-	}
 	return out, nil
-}
-
-// filesDSN opens path read-only (see sqliteDSN: mode=ro, query_only, and
-// immutable when no -wal file exists, so that nothing is created in
-// PKG_DBDIR).
-func filesDSN(p string, immutable bool) string {
-	q := url.Values{}
-	q.Set("mode", "ro")
-	if immutable {
-		q.Set("immutable", "1")
-	}
-	q.Add("_pragma", "query_only(1)")
-	q.Add("_pragma", "busy_timeout(5000)")
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(p))
-	return "file:" + esc + "?" + q.Encode()
 }
 
 // PkgsrcFiles returns the files an installed pkgsrc package holds, from

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,29 +32,44 @@ var ErrPkgDBAccess = errors.New("insufficient privileges to read the package dat
 // exist FromPkgDB returns no packages and no error: pkg audit treats a
 // missing database as "nothing installed" and exits 0.
 func FromPkgDB(dir string) ([]Package, error) {
-	path := filepath.Join(dir, PkgDBFile)
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
-	case err != nil:
-		return nil, fmt.Errorf("reading the package database: %w", err)
-	case st.IsDir():
-		return nil, fmt.Errorf("reading the package database: %s is a directory", path)
+	path, ok, err := pkgDBPath(dir)
+	if !ok {
+		return nil, err
 	}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrPermission) {
-		return nil, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the package database: %w", err)
-	}
-	f.Close()
-	pkgs, err := readLocalSQLite(path)
+	var pkgs []Package
+	err = readLocalSQLite(path, func(tx *sql.Tx) (err error) {
+		pkgs, err = listPackages(tx)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the package database %s: %w", path, err)
 	}
 	return pkgs, nil
+}
+
+// pkgDBPath returns the path of dir/local.sqlite once it is known to be a
+// readable file; ok is false (with a nil error) when it does not exist,
+// and false with ErrPkgDBAccess wrapped when it may not be read.
+func pkgDBPath(dir string) (path string, ok bool, err error) {
+	path = filepath.Join(dir, PkgDBFile)
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return path, false, nil
+	case errors.Is(err, fs.ErrPermission):
+		return path, false, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
+	case err != nil:
+		return path, false, fmt.Errorf("reading the package database: %w", err)
+	case st.IsDir():
+		return path, false, fmt.Errorf("reading the package database: %s is a directory", path)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrPermission) {
+		return path, false, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
+	}
+	if err != nil {
+		return path, false, fmt.Errorf("reading the package database: %w", err)
+	}
+	f.Close()
+	return path, true, nil
 }

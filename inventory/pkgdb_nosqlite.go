@@ -2,8 +2,12 @@
 
 package inventory
 
+import "database/sql"
+
 // SQLiteSupported reports whether FromPkgDB can read local.sqlite on this
 // platform.
 const SQLiteSupported = false
 
-func readLocalSQLite(string) ([]Package, error) { return nil, ErrNoSQLite }
+func readLocalSQLite(string, func(*sql.Tx) error) error { return ErrNoSQLite }
+
+func listPackages(*sql.Tx) ([]Package, error) { return nil, ErrNoSQLite }

@@ -45,32 +45,32 @@ func sqliteDSN(path string, immutable bool) string {
 	return "file:" + p + "?" + q.Encode()
 }
 
-// readLocalSQLite reads pkg's database without writing anything. pkg keeps
-// local.sqlite in WAL mode and removes the -wal file when its last
-// connection closes, so when there is no -wal file the main file holds
-// everything and is read as immutable: no locks, no -shm file created in
-// PKG_DBDIR. When a -wal file exists (pkg is running, or crashed), its
-// content matters and the database is opened normally read-only, which
-// uses the existing -wal and -shm files. If the immutable read fails (pkg
-// started writing meanwhile), the normal read-only open is tried.
-func readLocalSQLite(path string) ([]Package, error) {
+// readLocalSQLite runs read in one read-only transaction on pkg's database
+// at path, without writing anything. pkg keeps local.sqlite in WAL mode and
+// removes the -wal file when its last connection closes, so when there is
+// no -wal file the main file holds everything and is read as immutable: no
+// locks, no -shm file created in PKG_DBDIR. When a -wal file exists (pkg is
+// running, or crashed), its content matters and the database is opened
+// normally read-only, which uses the existing -wal and -shm files. If the
+// immutable read fails (pkg started writing meanwhile), the normal
+// read-only open is tried; read must therefore start afresh on each call.
+func readLocalSQLite(path string, read func(*sql.Tx) error) error {
 	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
-		return readLocalSQLiteDSN(sqliteDSN(path, false))
+		return readLocalSQLiteDSN(sqliteDSN(path, false), read)
 	}
-	pkgs, err := readLocalSQLiteDSN(sqliteDSN(path, true))
+	err := readLocalSQLiteDSN(sqliteDSN(path, true), read)
 	if err != nil {
-		if pkgs2, err2 := readLocalSQLiteDSN(sqliteDSN(path, false)); err2 == nil {
-			return pkgs2, nil
+		if err2 := readLocalSQLiteDSN(sqliteDSN(path, false), read); err2 == nil {
+			return nil
 		}
-		return nil, err
 	}
-	return pkgs, nil
+	return err
 }
 
-func readLocalSQLiteDSN(dsn string) (pkgs []Package, err error) {
+func readLocalSQLiteDSN(dsn string, read func(*sql.Tx) error) (err error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer func() {
 		if cerr := db.Close(); cerr != nil && err == nil {
@@ -82,10 +82,15 @@ func readLocalSQLiteDSN(dsn string) (pkgs []Package, err error) {
 	// writes in WAL mode.
 	tx, err := db.Begin()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only transaction
+	return read(tx)
+}
 
+// listPackages reads every installed package with its reverse
+// dependencies, as pkg does.
+func listPackages(tx *sql.Tx) (pkgs []Package, err error) {
 	rows, err := tx.Query(queryPackages)
 	if err != nil {
 		return nil, fmt.Errorf("listing packages: %w", err)
