@@ -10,6 +10,7 @@
 package advisory
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/version/freebsd"
@@ -256,6 +257,26 @@ func (a *Affected) MatchRange(version string) int {
 		}
 	}
 	return -1
+}
+
+// CVEsIn returns the CVE names that occur in s (a URL such as
+// ".../CVE-2021-1234" or "...?name=CVE-2021-1234"), in order, once each.
+func CVEsIn(s string) []string {
+	var out []string
+	for rest := s; ; {
+		i := strings.Index(rest, "CVE-")
+		if i < 0 {
+			return out
+		}
+		j := i + 4
+		for j < len(rest) && (rest[j] >= '0' && rest[j] <= '9' || rest[j] == '-') {
+			j++
+		}
+		if c := strings.TrimRight(rest[i:j], "-"); IsCVE(c) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+		rest = rest[j:]
+	}
 }
 
 // IsCVE reports whether s looks like a CVE name (CVE-YYYY-NNNN...), the

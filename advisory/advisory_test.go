@@ -1,6 +1,9 @@
 package advisory
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRangeContains(t *testing.T) {
 	r := func(b ...Bound) Range { return Range{Bounds: b} }
@@ -56,6 +59,21 @@ func TestFixedAndIsCVE(t *testing.T) {
 	for s, want := range map[string]bool{"CVE-2024-6119": true, "CVE-2024-612345": true, "CVE-24-1": false, "CAN-2003-0001": false, "CVE-2024-61x9": false} {
 		if IsCVE(s) != want {
 			t.Errorf("IsCVE(%q) != %v", s, want)
+		}
+	}
+}
+
+func TestCVEsInURL(t *testing.T) {
+	for url, want := range map[string]string{
+		"http://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2008-1097": "CVE-2008-1097",
+		"https://nvd.nist.gov/vuln/detail/CVE-2021-44228-":            "CVE-2021-44228",
+		"http://secunia.com/advisories/33697/":                        "",
+		"http://x/CVE-2001-0001+CVE-2001-0002":                        "CVE-2001-0001,CVE-2001-0002",
+		"http://x/CVE-20":                                             "",
+		"http://x/CVE-2001-0001/CVE-2001-0002/CVE-2001-0001":          "CVE-2001-0001,CVE-2001-0002",
+	} {
+		if got := strings.Join(CVEsIn(url), ","); got != want {
+			t.Errorf("%s: %q, want %q", url, got, want)
 		}
 	}
 }

@@ -52,20 +52,6 @@ func TestLoadPkgsrc(t *testing.T) {
 	}
 }
 
-func TestCVEsInURL(t *testing.T) {
-	for url, want := range map[string]string{
-		"http://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2008-1097": "CVE-2008-1097",
-		"https://nvd.nist.gov/vuln/detail/CVE-2021-44228-":            "CVE-2021-44228",
-		"http://secunia.com/advisories/33697/":                        "",
-		"http://x/CVE-2001-0001+CVE-2001-0002":                        "CVE-2001-0001,CVE-2001-0002",
-		"http://x/CVE-20":                                             "",
-	} {
-		if got := strings.Join(cvesIn(url), ","); got != want {
-			t.Errorf("%s: %q, want %q", url, got, want)
-		}
-	}
-}
-
 func TestUnknownFormat(t *testing.T) {
 	dir := t.TempDir()
 	for name, data := range map[string][]byte{

@@ -2,7 +2,6 @@ package feed
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
@@ -62,31 +61,10 @@ func FromPkgsrc(f *pkgsrc.File, name string) []advisory.Advisory {
 			Class:      e.Class,
 			URL:        e.URL,
 			References: refs[i : i+1 : i+1],
-			CVEs:       cvesIn(e.URL),
+			CVEs:       advisory.CVEsIn(e.URL),
 			Affects:    blocks[i : i+1 : i+1],
 			Origin:     advisory.Origin{File: name, Line: e.Line},
 		}
 	}
 	return advs
-}
-
-// cvesIn returns the CVE names a URL carries (".../CVE-2021-1234",
-// "...?name=CVE-2021-1234"), in order, without duplicates.
-func cvesIn(url string) []string {
-	var out []string
-	for rest := url; ; {
-		i := strings.Index(rest, "CVE-")
-		if i < 0 {
-			return out
-		}
-		j := i + 4
-		for j < len(rest) && (rest[j] >= '0' && rest[j] <= '9' || rest[j] == '-') {
-			j++
-		}
-		c := strings.TrimRight(rest[i:j], "-")
-		if advisory.IsCVE(c) && (len(out) == 0 || out[len(out)-1] != c) {
-			out = append(out, c)
-		}
-		rest = rest[j:]
-	}
 }

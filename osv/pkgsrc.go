@@ -129,31 +129,12 @@ func pkgsrcRecord(e pkgsrc.Entry, id, stamp string) *Vulnerability {
 		v.Details = fmt.Sprintf("The pkgsrc vulnerability list records a %s vulnerability in packages matching `%s`; see %s.", e.Class, e.Pattern, e.URL)
 	}
 	v.Details = strings.ReplaceAll(v.Details, "``", "` `")
-	v.Upstream = cveNames(e.URL)
+	v.Upstream = advisory.CVEsIn(e.URL)
 	if isURI(e.URL) {
 		v.References = []Reference{{Type: RefAdvisory, URL: e.URL}}
 	}
 	v.DatabaseSpecific = rawJSON(pkgsrcDatabase{Pattern: e.Pattern, Classification: e.Class, URL: e.URL, Lines: []int{e.Line}, EOL: e.Class == "eol"})
 	return v
-}
-
-// cveNames returns the CVE names in s, in order, once each.
-func cveNames(s string) []string {
-	var out []string
-	for rest := s; ; {
-		i := strings.Index(rest, "CVE-")
-		if i < 0 {
-			return out
-		}
-		j := i + 4
-		for j < len(rest) && (rest[j] >= '0' && rest[j] <= '9' || rest[j] == '-') {
-			j++
-		}
-		if c := strings.TrimRight(rest[i:j], "-"); advisory.IsCVE(c) && !contains(out, c) {
-			out = append(out, c)
-		}
-		rest = rest[j:]
-	}
 }
 
 // maxAlternatives bounds the expansion of a pattern's alternatives; a
