@@ -173,7 +173,9 @@ func (r *auditRun) run() error {
 		fetchStaleWarning(r.env, r.cfg, p)
 	}
 	defer auditTuneMemory(r.env, paths, format)()
-	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir()})
+	// Only the JSON report shows the databases' SHA-256: the others need
+	// not hash them (with a cache, Open hashes what it stores anyway).
+	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json"}})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%w (download it with pkgaudit audit -F or pkgaudit fetch)", err)
