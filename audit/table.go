@@ -5,7 +5,6 @@ import (
 	"math/bits"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
-	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
 // table is the compiled form of an index, made of flat little-endian
@@ -155,7 +154,9 @@ func (t *table) matchRange(it *itemRec, version string) int {
 // form as they come; postings are gathered as (key, item) pairs and
 // grouped by key at the end.
 type builder struct {
-	num    map[indexKey]uint32
+	// slots finds the number of a key: an open-addressing table of key
+	// number + 1 (0 empty) by keyHash, at most half full.
+	slots  []uint32
 	keys   []keyRec // post and npost are filled by table
 	pkey   []uint32 // pkey[i] is the key of posting pid[i]
 	pid    []uint32
@@ -167,7 +168,7 @@ type builder struct {
 // newBuilder makes a builder sized for about nitems items, nranges
 // ranges and nstr bytes of strings.
 func newBuilder(nitems, nranges, nstr int) *builder {
-	return &builder{num: make(map[indexKey]uint32, nitems/4), keys: make([]keyRec, 0, nitems/4),
+	return &builder{slots: make([]uint32, 1<<bits.Len(uint(max(nitems/2, 8)))), keys: make([]keyRec, 0, nitems/4),
 		pkey: make([]uint32, 0, nitems), pid: make([]uint32, 0, nitems),
 		items: make([]byte, 0, itemSize*nitems), ranges: make([]byte, 0, rangeSize*nranges), strs: make([]byte, 0, nstr)}
 }
@@ -205,14 +206,46 @@ func (b *builder) addRanges(rs []advisory.Range) (uint32, uint32) {
 
 // key returns the number of k, adding it on first use.
 func (b *builder) key(k indexKey) uint32 {
-	n, ok := b.num[k]
-	if !ok {
-		n = uint32(len(b.keys))
-		b.num[k] = n
-		off, l := b.str(k.S)
-		b.keys = append(b.keys, keyRec{hash: keyHash(uint32(k.Kind), k.S), kind: uint32(k.Kind), off: off, n: l})
+	kind := uint32(k.Kind)
+	h := keyHash(kind, k.S)
+	mask := uint32(len(b.slots) - 1)
+	i := h & mask
+	for {
+		n := b.slots[i]
+		if n == 0 {
+			break
+		}
+		if r := &b.keys[n-1]; r.hash == h && r.kind == kind && string(b.strs[r.off:r.off+r.n]) == k.S {
+			return n - 1
+		}
+		i = (i + 1) & mask
+	}
+	n := uint32(len(b.keys))
+	off, l := b.str(k.S)
+	b.keys = append(b.keys, keyRec{hash: h, kind: kind, off: off, n: l})
+	if 2*len(b.keys) > len(b.slots) {
+		b.rehash(2 * len(b.slots))
+	} else {
+		b.slots[i] = n + 1
 	}
 	return n
+}
+
+// rehash rebuilds the slots of the keys, size of them.
+func (b *builder) rehash(size int) {
+	if len(b.slots) == size {
+		clear(b.slots)
+	} else {
+		b.slots = make([]uint32, size)
+	}
+	mask := uint32(size - 1)
+	for n, r := range b.keys {
+		i := r.hash & mask
+		for b.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		b.slots[i] = uint32(n + 1)
+	}
 }
 
 // add appends an item filed under keys. When it.slen is noName the item's
@@ -298,9 +331,7 @@ func (b *builder) mark() mark {
 
 // rollback forgets everything added since m.
 func (b *builder) rollback(m mark) {
-	for _, r := range b.keys[m.keys:] {
-		delete(b.num, indexKey{Kind: pattern.KeyKind(r.kind), S: string(b.strs[r.off : r.off+r.n])})
-	}
 	b.keys, b.pkey, b.pid = b.keys[:m.keys], b.pkey[:m.posts], b.pid[:m.posts]
+	b.rehash(len(b.slots))
 	b.items, b.ranges, b.strs = b.items[:m.items], b.ranges[:m.ranges], b.strs[:m.strs]
 }
