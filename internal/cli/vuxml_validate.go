@@ -23,7 +23,7 @@ type vuxmlValidateJSON struct {
 
 func newVuxmlValidateCmd(env *Env) *cobra.Command {
 	var format string
-	var strict, listChecks bool
+	var strict, listChecks, noExternal bool
 	var skip []string
 	c := &cobra.Command{
 		Use:   "validate [--format text|json] [--strict] [--skip CHECK]... FILE...",
@@ -72,7 +72,7 @@ file cannot be read or parsed.`,
 					return usageError("vuxml validate: --skip %s: no such check (see --list-checks)", s)
 				}
 			}
-			fs, err := validate.Files(args, validate.Options{Now: env.Now(), Skip: skip})
+			fs, err := validate.Files(args, validate.Options{Now: env.Now(), Skip: skip, NoExternalEntities: noExternal})
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
@@ -108,6 +108,7 @@ file cannot be read or parsed.`,
 	c.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	c.Flags().StringArrayVar(&skip, "skip", nil, "a check not to run (repeatable; see --list-checks)")
 	c.Flags().BoolVar(&listChecks, "list-checks", false, "describe every check and exit")
+	c.Flags().BoolVar(&noExternal, "no-external-entities", false, "refuse the external entities of a vuln.xml wrapper (exit 2) instead of validating the year files they name")
 	return c
 }
 

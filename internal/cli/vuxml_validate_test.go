@@ -137,6 +137,11 @@ func TestVuxmlValidateWrapper(t *testing.T) {
 		t.Errorf("--strict with warnings: exit %d", code)
 	}
 	vuxmlGolden(t, "vuxml/validate-wrapper.txt", []byte(got))
+	// Refused on request: the wrapper cannot be read at all (exit 2).
+	_, errOut, code := run(t, "", "vuxml", "validate", "--no-external-entities", filepath.Join(dir, "vuln.xml"))
+	if code != ExitError || !strings.Contains(errOut, "vuln.xml:") || !strings.Contains(errOut, "external") {
+		t.Errorf("--no-external-entities: exit %d, stderr %q", code, errOut)
+	}
 }
 
 func TestVuxmlValidateExitCodes(t *testing.T) {

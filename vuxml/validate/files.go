@@ -55,9 +55,9 @@ func run(ins []input, opts Options) ([]Finding, error) {
 		var err error
 		if in.data != nil {
 			mem[absPath(p)] = in.data
-			doc, err = vuxml.Parse(in.data, vuxml.ParseOptions{FileName: p})
+			doc, err = vuxml.Parse(in.data, vuxml.ParseOptions{FileName: p, NoExternalEntities: opts.NoExternalEntities})
 		} else {
-			doc, err = vuxml.ParseFile(p, vuxml.ParseOptions{})
+			doc, err = vuxml.ParseFile(p, vuxml.ParseOptions{NoExternalEntities: opts.NoExternalEntities})
 		}
 		if err != nil {
 			return nil, &FileError{p, err}

@@ -61,6 +61,10 @@ type Options struct {
 	Now time.Time
 	// Skip lists check ids not to run.
 	Skip []string
+	// NoExternalEntities refuses the external entities of a vuln.xml
+	// wrapper (Files, Bytes) instead of validating the year files they
+	// name.
+	NoExternalEntities bool
 }
 
 // Source is the text of one file given to Check: it lets positions inside
