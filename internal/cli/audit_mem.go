@@ -2,35 +2,41 @@ package cli
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 )
 
 // The collector during pkgaudit audit. An audit is a short run whose heap
 // only grows until the report is written: the databases' index, the
 // advisories the look-ups decode, the report. Collecting on the default
-// schedule (each time the heap doubles from 4 MB) costs more than a
+// schedule (each time the heap doubles, from 4 MB) costs more than a
 // warm-cache audit's own work, and on a big database still lets the heap
 // run to twice what is live. So, unless the user set GOGC or GOMEMLIMIT
 // (which are then obeyed as they are), the command switches the
-// collector off and gives the runtime a soft memory limit instead: the
-// collector runs only when the heap nears it. The limit is
-// auditMemBase plus the size of the databases, what an uncached load
-// keeps live at its peak (the index, about 0.8× the VuXML text, the
-// chunks being parsed) with room to spare: an audit with a warm cache
-// never collects, an uncached one collects a few times near the end,
-// and memory stays bounded by the input. Formats that build their whole
-// model in memory (SARIF, CycloneDX, markdown) keep the default.
+// collector off below a floor and gives the runtime a soft memory limit
+// instead: the floor is what the heap held when the audit started plus
+// auditMemBase plus the size of the databases — what an uncached load
+// keeps live at its peak (the index, about 0.8× the VuXML text, and the
+// chunks being parsed) with room to spare. An audit with a warm cache
+// then never collects; an uncached one collects a few times, near the
+// floor, and its memory stays bounded by its input. Above the floor (many
+// findings, a long inventory) the limit follows the heap: after each
+// collection it is raised to twice what survived, the default schedule,
+// so that the collector never runs back to back. Formats that build their
+// whole model in memory (SARIF, CycloneDX, markdown) keep the default.
 const auditMemBase = 16 << 20
 
 // auditMem counts the audits running in this process (tests run several
-// at once): the first saves the collector's settings, the last restores
-// them.
+// at once): the first saves the collector's settings and starts the
+// tuner, the last stops it and restores them.
 var auditMem struct {
 	sync.Mutex
 	n     int
 	gc    int
 	limit int64
+	tuner *auditTuner
 }
 
 // auditTuneMemory applies the policy above for an audit of the databases
@@ -53,16 +59,60 @@ func auditTuneMemory(env *Env, paths []string, format string) (restore func()) {
 	auditMem.Lock()
 	defer auditMem.Unlock()
 	if auditMem.n == 0 {
-		auditMem.limit = debug.SetMemoryLimit(auditMemBase + size)
+		t := &auditTuner{floor: auditHeap("/memory/classes/heap/objects:bytes") + auditMemBase + size}
+		auditMem.limit = debug.SetMemoryLimit(t.floor)
 		auditMem.gc = debug.SetGCPercent(-1)
+		auditMem.tuner = t
+		t.arm()
 	}
 	auditMem.n++
 	return func() {
 		auditMem.Lock()
 		defer auditMem.Unlock()
 		if auditMem.n--; auditMem.n == 0 {
+			auditMem.tuner.stop()
 			debug.SetGCPercent(auditMem.gc)
 			debug.SetMemoryLimit(auditMem.limit)
 		}
 	}
+}
+
+// auditTuner raises the memory limit after each collection to twice the
+// heap that survived it, never below floor.
+type auditTuner struct {
+	mu      sync.Mutex
+	floor   int64
+	stopped bool
+}
+
+// arm asks to be called after the next collection: a cleanup of an object
+// nothing references runs once the collector has found it unreachable.
+func (t *auditTuner) arm() {
+	runtime.AddCleanup(new([4]uint64), func(t *auditTuner) { t.collected() }, t)
+}
+
+func (t *auditTuner) collected() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	debug.SetMemoryLimit(max(t.floor, 2*auditHeap("/gc/heap/live:bytes")))
+	t.arm()
+}
+
+func (t *auditTuner) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+}
+
+// auditHeap reads one of the runtime's byte metrics (0 when unknown).
+func auditHeap(name string) int64 {
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }
