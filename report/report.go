@@ -206,14 +206,19 @@ const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 // URL is the advisory's own page: the VuXML page of the vid as pkg prints
 // it, or the advisory's URL; "" when it has none.
 func (f *Finding) URL() string {
-	a := f.Advisory
-	if a.Source == advisory.SourceVuXML || (a.Source == "" && a.URL == "") {
-		if a.ID == "" {
-			return ""
-		}
-		return vuxmlWWW + a.ID + ".html"
+	if f.vuxmlPage() {
+		return vuxmlWWW + f.Advisory.ID + ".html"
 	}
-	return a.URL
+	if a := f.Advisory; a.Source != advisory.SourceVuXML && !(a.Source == "" && a.URL == "") {
+		return a.URL
+	}
+	return ""
+}
+
+// vuxmlPage reports whether URL is the VuXML page of the vid.
+func (f *Finding) vuxmlPage() bool {
+	a := f.Advisory
+	return (a.Source == advisory.SourceVuXML || (a.Source == "" && a.URL == "")) && a.ID != ""
 }
 
 // URLs are the advisory's page followed by its <url> references, each
@@ -286,29 +291,66 @@ type Summary struct {
 
 // Summary returns the counts of in.
 func (in *Input) Summary() Summary {
-	s := Summary{Packages: len(in.Packages)}
-	advisories := map[string]bool{}
+	s := in.counts()
+	advisories := make(map[string]struct{}, s.Vulnerabilities)
 	for i := range in.Packages {
-		p := &in.Packages[i]
-		if len(p.Findings) == 0 {
+		for j := range in.Packages[i].Findings {
+			if f := &in.Packages[i].Findings[j]; f.Ignored == nil {
+				advisories[f.ID()] = struct{}{}
+			}
+		}
+	}
+	s.Advisories = len(advisories)
+	return s
+}
+
+// counts is Summary without Advisories (which the text report does not
+// print, and which costs a set of every ID).
+func (in *Input) counts() Summary {
+	s := Summary{Packages: len(in.Packages)}
+	var seen map[*advisory.Advisory]bool
+	for i := range in.Packages {
+		fs := in.Packages[i].Findings
+		if len(fs) == 0 {
 			continue
 		}
+		// Once per (package, advisory): a package's findings are few, so
+		// the earlier ones are searched unless there are many.
+		many := len(fs) > 16
+		if many {
+			if seen == nil {
+				seen = make(map[*advisory.Advisory]bool, len(fs))
+			}
+			clear(seen)
+		}
+		first := func(j int) bool {
+			a := fs[j].Advisory
+			if many {
+				if seen[a] {
+					return false
+				}
+				seen[a] = true
+				return true
+			}
+			for k := range j {
+				if fs[k].Advisory == a {
+					return false
+				}
+			}
+			return true
+		}
 		active, ignored := 0, 0
-		seen := make(map[*advisory.Advisory]bool, len(p.Findings))
-		for _, f := range p.Findings {
-			if f.Ignored != nil {
-				if !seen[f.Advisory] {
+		for j := range fs {
+			if fs[j].Ignored != nil {
+				if first(j) {
 					ignored++
 				}
-				seen[f.Advisory] = true
 				continue
 			}
 			active++
-			if !seen[f.Advisory] {
+			if first(j) {
 				s.Vulnerabilities++
 			}
-			seen[f.Advisory] = true
-			advisories[f.ID()] = true
 		}
 		s.Problems += active
 		s.Ignored += ignored
@@ -319,7 +361,6 @@ func (in *Input) Summary() Summary {
 			s.IgnoredPackages++
 		}
 	}
-	s.Advisories = len(advisories)
 	return s
 }
 

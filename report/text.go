@@ -32,17 +32,18 @@ import (
 // With ShowIgnored the ignored findings follow the summary line in a
 // section of their own, one per package and advisory, with the reason.
 func WriteText(w io.Writer, in *Input) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 32<<10)
 	for i := range in.Packages {
 		p := &in.Packages[i]
 		if !p.Active() {
 			continue
 		}
+		writeFullName(bw, p)
 		if in.Quiet {
-			bw.WriteString(p.FullName() + "\n")
+			bw.WriteByte('\n')
 			continue
 		}
-		bw.WriteString(p.FullName() + " is vulnerable:\n")
+		bw.WriteString(" is vulnerable:\n")
 		for j := range p.Findings {
 			if f := &p.Findings[j]; f.Ignored == nil {
 				writeIssue(bw, p, f)
@@ -52,7 +53,7 @@ func WriteText(w io.Writer, in *Input) error {
 			bw.WriteString("  Packages that depend on " + p.Name + ": " + strings.Join(p.Dependents, ", ") + "\n\n")
 		}
 	}
-	s := in.Summary()
+	s := in.counts()
 	if !in.Quiet {
 		fmt.Fprintf(bw, "%d problem(s) in %d package(s) found.\n", s.Problems, s.Vulnerable)
 	}
@@ -65,23 +66,53 @@ func WriteText(w io.Writer, in *Input) error {
 	return nil
 }
 
-// writeIssue prints one issue block as pkg's print_issue does.
+// writeFullName writes p.FullName().
+func writeFullName(w *bufio.Writer, p *Package) {
+	w.WriteString(p.Name)
+	if p.HasVersion {
+		w.WriteByte('-')
+		w.WriteString(p.Version)
+	}
+}
+
+// writeIssue prints one issue block as pkg's print_issue does (written
+// piece by piece: a big audit prints tens of thousands of these lines).
 func writeIssue(w *bufio.Writer, p *Package, f *Finding) {
 	a := f.Advisory
-	b := f.Block()
 	if !p.HasVersion {
 		w.WriteString("  Affected versions:\n")
-		for _, v := range affectedVersions(b) {
+		for _, v := range affectedVersions(f.Block()) {
 			w.WriteString("  " + v + "\n")
 		}
 	}
 	// pkg prints a missing <topic> with printf's "(null)".
-	w.WriteString("  " + firstNonEmpty(textTopic(a), "(null)") + "\n")
-	for _, c := range textCVEs(a) {
-		w.WriteString("  CVE: " + c + "\n")
+	w.WriteString("  ")
+	w.WriteString(firstNonEmpty(textTopic(a), "(null)"))
+	w.WriteByte('\n')
+	writeCVE := func(c string) {
+		w.WriteString("  CVE: ")
+		w.WriteString(c)
+		w.WriteByte('\n')
 	}
-	if u := f.URL(); u != "" {
-		w.WriteString("  WWW: " + u + "\n\n")
+	if a.Source != advisory.SourceVuXML || len(a.References) == 0 {
+		for _, c := range a.CVEs {
+			writeCVE(c)
+		}
+	} else {
+		for _, r := range a.References {
+			if r.Kind == "cvename" { // as textCVEs
+				writeCVE(r.Value)
+			}
+		}
+	}
+	if f.vuxmlPage() {
+		w.WriteString("  WWW: " + vuxmlWWW)
+		w.WriteString(a.ID)
+		w.WriteString(".html\n\n")
+	} else if u := f.URL(); u != "" {
+		w.WriteString("  WWW: ")
+		w.WriteString(u)
+		w.WriteString("\n\n")
 	}
 }
 
