@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -86,6 +86,9 @@ func newAuditCmd(env *Env) *cobra.Command {
 		Use:   "audit [flags] [NAME-VERSION...]",
 		Short: "Audit packages against VuXML and pkg-vulnerabilities (pkg audit)",
 		Long:  auditLong,
+		// Said outright, so that cobra does not go over the operands once
+		// more to check them.
+		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			r := &auditRun{env: env, flags: f, args: args}
 			return r.run()
@@ -216,19 +219,32 @@ func (r *auditRun) run() error {
 	for _, info := range infos {
 		in.Databases = append(in.Databases, auditDatabase(info))
 	}
-	graph := inventory.NewGraph(pkgs)
+	var graph *inventory.Graph
+	for i := range pkgs {
+		if len(pkgs[i].RequiredBy) > 0 {
+			graph = inventory.NewGraph(pkgs)
+			break
+		}
+	}
 	noEOL := r.flags.noEOL || auditEnvNoEOL(r.env)
 	now := r.env.Now()
 	var found []audit.Finding
+	// The findings of all packages share one array (each package's slice
+	// capped, so that appending never overwrites another's).
+	var findings []report.Finding
+	in.Packages = make([]report.Package, 0, len(pkgs))
 	vulnerable := false
 	for i := range pkgs {
 		p := &pkgs[i]
 		rp := report.Package{
 			Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base,
 			Ecosystem: auditSchemeName(p.Scheme), Origin: p.Origin, Path: p.Path,
-			Dependents: graph.Dependents(p.Name),
+		}
+		if graph != nil {
+			rp.Dependents = graph.Dependents(p.Name)
 		}
 		found = ix.Lookup(found[:0], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+		start := len(findings)
 		for _, fd := range found {
 			b := fd.Block()
 			if p.Scheme != 0 && b.Scheme != p.Scheme {
@@ -243,7 +259,16 @@ func (r *auditRun) run() error {
 			if rf.Ignored == nil {
 				vulnerable = true
 			}
-			rp.Findings = append(rp.Findings, rf)
+			if len(findings) == cap(findings) {
+				// A new block, with this package's findings so far; the
+				// earlier packages keep theirs in the old one.
+				nb := make([]report.Finding, 0, max(4*len(found), 2*(len(findings)-start), 1024))
+				findings, start = append(nb, findings[start:]...), 0
+			}
+			findings = append(findings, rf)
+		}
+		if len(findings) > start {
+			rp.Findings = findings[start:len(findings):len(findings)]
 		}
 		in.Packages = append(in.Packages, rp)
 	}
@@ -433,22 +458,57 @@ func auditUnjoin(err error) []error {
 // byName, only the first package of each name is kept, as pkg audit keys
 // its check list by name (needed by the pkg-json schema, keyed by name).
 func auditOrder(pkgs []inventory.Package, byName bool) []inventory.Package {
+	// Sort the positions (the packages are big to move), stably by name,
+	// then keep the first of each repeat within each name's run.
+	idx := make([]int32, len(pkgs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return strings.Compare(pkgs[a].Name, pkgs[b].Name) })
 	type key struct {
-		name, version     string
+		version           string
 		versionless, base bool
 	}
-	seen := map[key]bool{}
-	seenName := map[string]bool{}
-	out := pkgs[:0:0]
-	for _, p := range pkgs {
-		k := key{p.Name, p.Version, p.Versionless, p.Base}
-		if seen[k] || (byName && seenName[p.Name]) {
-			continue
+	keyOf := func(p *inventory.Package) key { return key{p.Version, p.Versionless, p.Base} }
+	var seen map[key]bool // for a long run of one name
+	out := make([]inventory.Package, 0, len(pkgs))
+	for i := 0; i < len(idx); {
+		name := pkgs[idx[i]].Name
+		j := i + 1
+		for j < len(idx) && pkgs[idx[j]].Name == name {
+			j++
 		}
-		seen[k], seenName[p.Name] = true, true
-		out = append(out, p)
+		run := idx[i:j]
+		if byName {
+			run = run[:1]
+		}
+		first := len(out)
+		if len(run) > 16 {
+			if seen == nil {
+				seen = map[key]bool{}
+			}
+			clear(seen)
+		}
+	next:
+		for _, n := range run {
+			p := &pkgs[n]
+			k := keyOf(p)
+			if len(run) > 16 {
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+			} else {
+				for m := first; m < len(out); m++ {
+					if keyOf(&out[m]) == k {
+						continue next
+					}
+				}
+			}
+			out = append(out, *p)
+		}
+		i = j
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/inventory"
 )
 
 // auditCollector returns the collector's settings without changing them.
@@ -57,5 +63,54 @@ func TestAuditTuneMemory(t *testing.T) {
 	runtime.GC()
 	if gc, limit := auditCollector(); gc != gc0 || limit != limit0 {
 		t.Errorf("after the audits: collector %d, limit %d; want %d, %d", gc, limit, gc0, limit0)
+	}
+}
+
+// auditOrderOracle is auditOrder as first written: sets of what was seen,
+// then a stable sort by name.
+func auditOrderOracle(pkgs []inventory.Package, byName bool) []inventory.Package {
+	type key struct {
+		name, version     string
+		versionless, base bool
+	}
+	seen := map[key]bool{}
+	seenName := map[string]bool{}
+	var out []inventory.Package
+	for _, p := range pkgs {
+		k := key{p.Name, p.Version, p.Versionless, p.Base}
+		if seen[k] || (byName && seenName[p.Name]) {
+			continue
+		}
+		seen[k], seenName[p.Name] = true, true
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func TestAuditOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 300 {
+		// Few names and versions, so that repeats are common; some runs
+		// of one name longer than 16.
+		var pkgs []inventory.Package
+		names := 1 + rng.IntN(6)
+		for range rng.IntN(3 + n/3) {
+			p := inventory.Package{Name: fmt.Sprintf("p%d", rng.IntN(names)), Version: fmt.Sprintf("1.%d", rng.IntN(4)),
+				Versionless: rng.IntN(8) == 0, Base: rng.IntN(8) == 0, Path: fmt.Sprint(len(pkgs))}
+			if p.Versionless {
+				p.Version = ""
+			}
+			pkgs = append(pkgs, p)
+		}
+		for _, byName := range []bool{false, true} {
+			got, want := auditOrder(pkgs, byName), auditOrderOracle(pkgs, byName)
+			if len(got) == 0 && len(want) == 0 {
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("case %d byName %v:\n got %v\nwant %v", n, byName, got, want)
+			}
+		}
 	}
 }
