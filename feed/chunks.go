@@ -28,6 +28,7 @@ const (
 	chunkMin    = 4 << 20   // smaller documents are parsed whole
 	chunkTarget = 512 << 10 // the size aimed at
 	chunkWindow = 256 << 10
+	cutWindow   = 16 << 10 // read first when looking for a cut
 	headWindow  = 256 << 10
 	tailWindow  = 64 << 10
 )
@@ -158,17 +159,25 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 }
 
 // chunkStarts cuts [start, end) before <vuln> start tags that begin a
-// line, about chunkTarget bytes apart.
+// line, about chunkTarget bytes apart. It reads little: a cut is nearly
+// always within the first few KB after where it is looked for (cutWindow;
+// only when that has none is the rest of chunkWindow read).
 func chunkStarts(read readFunc, start, end int64) ([]int64, bool) {
 	starts := []int64{start}
 	var w []byte
 	for at := start + chunkTarget; at < end-chunkTarget/2; at += chunkTarget {
 		var err error
-		w, err = read(w, at, min(at+chunkWindow, end))
+		w, err = read(w, at, min(at+cutWindow, end))
 		if err != nil {
 			return nil, false
 		}
 		cut := vulnLine(w)
+		if cut < 0 && int64(len(w)) < min(chunkWindow, end-at) {
+			if w, err = read(w, at, min(at+chunkWindow, end)); err != nil {
+				return nil, false
+			}
+			cut = vulnLine(w)
+		}
 		if cut < 0 {
 			continue
 		}

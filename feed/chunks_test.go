@@ -44,6 +44,15 @@ func TestChunkedEqualsWhole(t *testing.T) {
 		}(),
 		// CDATA holding lines that look like entries.
 		"cdata": bytes.ReplaceAll(doc, []byte("<p>The "), []byte("<p><![CDATA[\n  <vuln vid=\"x\">\n]]>The ")),
+		// Entries longer than the first window a cut is looked for in.
+		"long": func() []byte {
+			parts := bytes.Split(doc, []byte("</body>"))
+			pad := []byte("<p>" + strings.Repeat("a long description line\n", 1500) + "</p>")
+			for i := 0; i < len(parts)-1; i += 40 {
+				parts[i] = append(append([]byte(nil), parts[i]...), pad...)
+			}
+			return bytes.Join(parts, []byte("</body>"))
+		}(),
 	}
 	dir := t.TempDir()
 	for name, data := range variants {
