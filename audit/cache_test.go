@@ -13,6 +13,8 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/workload"
+	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
 // pkgsrcCopy writes a copy of the real pkg-vulnerabilities file into dir.
@@ -389,5 +391,61 @@ func TestCacheTruncatedWhileMapped(t *testing.T) {
 	}
 	if ix.mapped && ix.repl.Load() == nil {
 		t.Error("no replacement index after the fault")
+	}
+}
+
+// Look-ups on several goroutines decode the advisories of a cached index
+// at once (into several slabs): each advisory is decoded once, and every
+// goroutine finds what a look-up in the index of the advisories finds.
+func TestCachedLookupConcurrentDecode(t *testing.T) {
+	doc, ops := workload.Generate(workload.Config{Entries: 3000, Names: 800, Operands: 600, Seed: 3})
+	d, err := vuxml.Parse(doc, vuxml.ParseOptions{FileName: "vuln.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := NewIndex(feed.FromVuXML(d), Options{})
+	data, err := encodeIndex(want, []*feed.DatabaseInfo{{}}, "b", "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		got, err := decodeCacheFile(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// results[g][k] are goroutine g's findings for ops[k]; the
+		// goroutines go through the operands in different orders.
+		results := make([][][]Finding, 4)
+		var wg sync.WaitGroup
+		for g := range results {
+			results[g] = make([][]Finding, len(ops))
+			wg.Go(func() {
+				for j := range ops {
+					k := (j + g*len(ops)/len(results)) % len(ops)
+					if g%2 == 1 {
+						k = len(ops) - 1 - k
+					}
+					results[g][k] = got.Lookup(nil, splitOperand(ops[k]))
+				}
+			})
+		}
+		wg.Wait()
+		for k, op := range ops {
+			w := want.Lookup(nil, splitOperand(op))
+			for g := range results {
+				fs := results[g][k]
+				if len(fs) != len(w) {
+					t.Fatalf("goroutine %d, %s: %d findings, want %d", g, op, len(fs), len(w))
+				}
+				for i := range fs {
+					if fs[i].Affected != w[i].Affected || fs[i].Name != w[i].Name || fs[i].Range != w[i].Range || !reflect.DeepEqual(fs[i].Advisory, w[i].Advisory) {
+						t.Fatalf("goroutine %d, %s: finding %d differs", g, op, i)
+					}
+					if fs[i].Advisory != results[0][k][i].Advisory {
+						t.Fatalf("goroutine %d, %s: finding %d: the advisory was decoded twice", g, op, i)
+					}
+				}
+			}
+		}
 	}
 }

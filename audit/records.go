@@ -13,8 +13,14 @@ type records struct {
 	off   []uint32 // record i is data[off[i]:off[i+1]]
 	files []string // origin file names, by number
 	advs  []atomic.Pointer[advisory.Advisory]
-	mu    sync.Mutex // guards slab
-	slab  slab
+	// slabs hold the decoded advisories; several, so that look-ups on
+	// several goroutines decode at once.
+	slabs [4]lockedSlab
+}
+
+type lockedSlab struct {
+	mu sync.Mutex
+	slab
 }
 
 func (r *records) len() int { return len(r.advs) }
@@ -36,10 +42,22 @@ func (r *records) get(i int) *advisory.Advisory {
 	return a
 }
 
-// decode decodes record i from the slab (unlocking even when the mapping
-// faults).
+// decode decodes record i into a slab no other goroutine is using
+// (unlocking even when the mapping faults).
 func (r *records) decode(i int) (*advisory.Advisory, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &r.slab)
+	sl := r.lockSlab(i)
+	defer sl.mu.Unlock()
+	return decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &sl.slab)
+}
+
+// lockSlab locks a free slab, or waits for one.
+func (r *records) lockSlab(i int) *lockedSlab {
+	for k := range r.slabs {
+		if r.slabs[k].mu.TryLock() {
+			return &r.slabs[k]
+		}
+	}
+	sl := &r.slabs[i%len(r.slabs)]
+	sl.mu.Lock()
+	return sl
 }
