@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -228,7 +230,7 @@ func (r *auditRun) run() error {
 	}
 	noEOL := r.flags.noEOL || auditEnvNoEOL(r.env)
 	now := r.env.Now()
-	var found []audit.Finding
+	found := auditLookup(ix, pkgs)
 	// The findings of all packages share one array (each package's slice
 	// capped, so that appending never overwrites another's).
 	var findings []report.Finding
@@ -243,9 +245,8 @@ func (r *auditRun) run() error {
 		if graph != nil {
 			rp.Dependents = graph.Dependents(p.Name)
 		}
-		found = ix.Lookup(found[:0], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
 		start := len(findings)
-		for _, fd := range found {
+		for _, fd := range found(i) {
 			b := fd.Block()
 			if p.Scheme != 0 && b.Scheme != p.Scheme {
 				continue // a pkgsrc package is not judged by VuXML, nor the reverse
@@ -262,7 +263,7 @@ func (r *auditRun) run() error {
 			if len(findings) == cap(findings) {
 				// A new block, with this package's findings so far; the
 				// earlier packages keep theirs in the old one.
-				nb := make([]report.Finding, 0, max(4*len(found), 2*(len(findings)-start), 1024))
+				nb := make([]report.Finding, 0, max(2*(len(findings)-start), 1024))
 				findings, start = append(nb, findings[start:]...), 0
 			}
 			findings = append(findings, rf)
@@ -276,6 +277,48 @@ func (r *auditRun) run() error {
 		return r.fail(err)
 	}
 	return r.exit(vulnerable)
+}
+
+// auditLookup looks the packages up, a long inventory on every CPU (the
+// index is safe for concurrent use, and decoding the advisories found is
+// most of the work), and returns the findings of package i.
+func auditLookup(ix *audit.Index, pkgs []inventory.Package) (found func(i int) []audit.Finding) {
+	parts := 1
+	if len(pkgs) >= 256 {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	// Part k holds the packages [lo[k], lo[k+1]): the findings of package
+	// i are found[k][at[k][i-lo[k]]:at[k][i-lo[k]+1]].
+	lo := make([]int, parts+1)
+	at := make([][]int32, parts)
+	fs := make([][]audit.Finding, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		lo[k], lo[k+1] = k*len(pkgs)/parts, (k+1)*len(pkgs)/parts
+		work := func() {
+			at[k] = make([]int32, 0, lo[k+1]-lo[k]+1)
+			for i := lo[k]; i < lo[k+1]; i++ {
+				at[k] = append(at[k], int32(len(fs[k])))
+				p := &pkgs[i]
+				fs[k] = ix.Lookup(fs[k], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+			}
+			at[k] = append(at[k], int32(len(fs[k])))
+		}
+		if k == parts-1 {
+			work()
+		} else {
+			wg.Go(work)
+		}
+	}
+	wg.Wait()
+	return func(i int) []audit.Finding {
+		k := 0
+		for lo[k+1] <= i {
+			k++
+		}
+		j := i - lo[k]
+		return fs[k][at[k][j]:at[k][j+1]]
+	}
 }
 
 // exit maps the outcome to the exit status.
