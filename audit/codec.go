@@ -46,6 +46,13 @@ func (e *encoder) str(s string) {
 	e.b = append(e.b, s...)
 }
 
+// isVuXMLPage reports whether url is vuxmlWWW + id + ".html" (without
+// building it: this runs for every advisory loaded).
+func isVuXMLPage(url, id string) bool {
+	return len(url) == len(vuxmlWWW)+len(id)+len(".html") && strings.HasPrefix(url, vuxmlWWW) &&
+		strings.HasSuffix(url, ".html") && url[len(vuxmlWWW):len(url)-len(".html")] == id
+}
+
 // cvesDerived reports whether a's CVEs are exactly its cvename references.
 func cvesDerived(a *advisory.Advisory) bool {
 	n := 0
@@ -62,7 +69,7 @@ func cvesDerived(a *advisory.Advisory) bool {
 
 func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
 	var flags uint64
-	if a.ID != "" && a.URL == vuxmlWWW+a.ID+".html" {
+	if a.ID != "" && isVuXMLPage(a.URL, a.ID) {
 		flags |= recURL
 	}
 	derived := cvesDerived(a)
