@@ -83,7 +83,7 @@ func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	infos := make([]*feed.DatabaseInfo, len(paths))
 	for i, p := range paths {
 		w.begin()
-		info, err := feed.LoadInto(p, opts.Feed, w)
+		info, err := feed.LoadInto(p, opts.Feed, recordSink{w})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"strings"
 	"sync/atomic"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -87,6 +88,12 @@ func newStreamWriter(opts Options, size int64) *writer {
 	return w
 }
 
+// recordSink is a records writer as the feed.Sink of Open: it encodes each
+// advisory and keeps nothing of it (feed.Copier).
+type recordSink struct{ *writer }
+
+func (recordSink) CopiesAdvisories() {}
+
 // begin marks the start of a database, for Reset.
 func (w *writer) begin() {
 	w.m = writerMark{b: w.b.mark(), nadv: w.nadv, pats: len(w.pats), problems: len(w.problems), enc: len(w.enc.b), offs: len(w.offs), files: len(w.files)}
@@ -122,9 +129,10 @@ func (w *writer) addAdvisory(adv *advisory.Advisory) {
 	if w.records {
 		n, ok := w.fileNum[adv.Origin.File]
 		if !ok {
+			f := strings.Clone(adv.Origin.File) // a recordSink keeps nothing of adv
 			n = uint64(len(w.files))
-			w.fileNum[adv.Origin.File] = n
-			w.files = append(w.files, adv.Origin.File)
+			w.fileNum[f] = n
+			w.files = append(w.files, f)
 		}
 		w.offs = append(w.offs, uint32(len(w.enc.b)))
 		w.enc.advisory(adv, n)
@@ -157,14 +165,18 @@ func (w *writer) addAdvisory(adv *advisory.Advisory) {
 				}
 			}
 		case advisory.Pkgsrc:
-			p, err := pattern.Compile(blk.Pattern)
+			src := blk.Pattern
+			if w.records {
+				src = strings.Clone(src) // the compiled pattern may point into it
+			}
+			p, err := pattern.Compile(src)
 			if err != nil {
 				w.problems = append(w.problems, cacheProblem{adv: a, block: bl, msg: err.Error(), err: err})
 			}
 			w.pats = append(w.pats, pkgsrcPattern{b.nitems(), p})
 			it := itemRec{adv: uint32(a), block: uint32(bl), name: noName, kind: itemPkgsrc}
-			it.soff, it.slen = b.str(blk.Pattern)
-			b.add(it, pattern.IndexKeys(blk.Pattern, p)...)
+			it.soff, it.slen = b.str(src)
+			b.add(it, pattern.IndexKeys(src, p)...)
 		}
 	}
 }

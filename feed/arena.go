@@ -10,8 +10,16 @@ type arena struct{ buf []byte }
 
 const arenaBlock = 64 << 10
 
-// newArena makes an arena sized for about n bytes.
-func newArena(n int) *arena { return &arena{buf: make([]byte, 0, max(n, 64))} }
+// reset makes room for about n bytes: in the arena's current block when
+// reuse is set (nothing points into it any more) and it is big enough,
+// else in a new block.
+func (a *arena) reset(n int, reuse bool) {
+	if reuse && cap(a.buf) >= n {
+		a.buf = a.buf[:0]
+		return
+	}
+	a.buf = make([]byte, 0, max(n, 64))
+}
 
 // room makes space for n more bytes.
 func (a *arena) room(n int) {

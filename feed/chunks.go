@@ -44,6 +44,15 @@ type chunkResult struct {
 	entries, withdrn int
 	lines            int // '\n' in the chunk
 	ok               bool
+	mem              *chunkMem // to give back once the sink has the chunk
+}
+
+// chunkMem is the memory a chunk is read and converted into, reused from
+// chunk to chunk: the read buffer (the parser points into it) and, for a
+// Copier sink, the converter's arrays (the advisories point into both).
+type chunkMem struct {
+	buf  []byte
+	conv converter
 }
 
 // parseChunked parses a document of size bytes through read, giving its
@@ -104,12 +113,16 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 	// Workers take chunks in order, but no further than ahead chunks past
 	// the one the sink is consuming.
 	ahead := make(chan struct{}, workers+1)
+	// A chunk's memory goes back to free once the sink has had it: at
+	// most workers+1 chunks waiting, workers being parsed, and one the
+	// sink holds are ever alive.
+	_, transient := sink.(Copier)
+	free := make(chan *chunkMem, 2*workers+2)
 	var next atomic.Int64
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			var buf []byte // the worker's, reused: the parser copies what it keeps
 			for {
 				ahead <- struct{}{}
 				i := int(next.Add(1) - 1)
@@ -120,8 +133,14 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 				if i+1 < len(starts) {
 					e = starts[i+1]
 				}
-				r, ok := parseChunk(read, &buf, starts[i], e, po, i == 0, col0)
-				r.ok = ok
+				var m *chunkMem
+				select {
+				case m = <-free:
+				default:
+					m = &chunkMem{conv: converter{reuse: transient}}
+				}
+				r, ok := parseChunk(read, m, starts[i], e, po, i == 0, col0, !transient)
+				r.ok, r.mem = ok, m
 				done[i] <- r // buffered: never blocks
 			}
 		})
@@ -153,6 +172,10 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 		info.Withdrawn += r.withdrn
 		if err := sink.Add(r.advs); err != nil {
 			return info, true, err
+		}
+		select {
+		case free <- r.mem:
+		default:
 		}
 	}
 	return info, true, nil
@@ -215,20 +238,21 @@ func vulnLine(b []byte) int {
 	}
 }
 
-// parseChunk parses the chunk [start, end) as a fragment of <vuln>
-// elements and converts it.
-func parseChunk(read readFunc, bufp *[]byte, start, end int64, po vuxml.ParseOptions, first bool, col0 int) (chunkResult, bool) {
-	buf, err := read(*bufp, start, end)
+// parseChunk parses the chunk [start, end), read into m, as a fragment of
+// <vuln> elements and converts it with m's converter (copying the strings
+// out of the chunk or not).
+func parseChunk(read readFunc, m *chunkMem, start, end int64, po vuxml.ParseOptions, first bool, col0 int, copy bool) (chunkResult, bool) {
+	buf, err := read(m.buf, start, end)
 	if err != nil {
 		return chunkResult{}, false
 	}
-	*bufp = buf
+	m.buf = buf
 	po.NoExternalEntities = true
 	doc, err := vuxml.Parse(buf, po)
 	if err != nil || len(doc.Entries) == 0 && bytes.Contains(buf, []byte("<vuln")) {
 		return chunkResult{}, false
 	}
-	r := chunkResult{advs: FromVuXML(doc), entries: len(doc.Entries), lines: bytes.Count(buf, []byte("\n"))}
+	r := chunkResult{advs: m.conv.convert(doc, copy), entries: len(doc.Entries), lines: bytes.Count(buf, []byte("\n"))}
 	for i, e := range doc.Entries {
 		if e.Pos.File != po.FileName {
 			return chunkResult{}, false

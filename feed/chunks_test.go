@@ -2,12 +2,14 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/internal/workload"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -129,5 +131,54 @@ func TestChunkedNoHash(t *testing.T) {
 	db, err := Load(path, Options{NoHash: true})
 	if err != nil || db.Hash != [32]byte{} || db.Entries != 6000 || !db.ID.Known() {
 		t.Errorf("%v %+v", err, db.DatabaseInfo)
+	}
+}
+
+// copier is a Copier sink: it keeps deep copies of what it is given.
+type copier struct{ advs []advisory.Advisory }
+
+func (c *copier) Add(advs []advisory.Advisory) error {
+	b, err := json.Marshal(advs)
+	if err != nil {
+		return err
+	}
+	var cp []advisory.Advisory
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return err
+	}
+	c.advs = append(c.advs, cp...)
+	// Scribble over what the sink was given: nothing of it may be used
+	// again by feed.
+	for i := range advs {
+		advs[i] = advisory.Advisory{ID: "scribbled"}
+	}
+	return nil
+}
+
+func (c *copier) Reset()            { c.advs = nil }
+func (c *copier) CopiesAdvisories() {}
+
+// A Copier sink is given advisories in reused memory; what it copies out
+// is what Load gives.
+func TestChunkedCopier(t *testing.T) {
+	doc, _ := workload.Generate(workload.Config{Entries: 6000, Names: 1500, Operands: 1, Seed: 7})
+	path := filepath.Join(t.TempDir(), "vuln.xml")
+	os.WriteFile(path, doc, 0o644)
+	want, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c copier
+	info, err := LoadInto(path, Options{}, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Entries != 6000 || info.Hash != want.Hash || len(c.advs) != len(want.Advisories) {
+		t.Fatalf("%+v, %d advisories", info, len(c.advs))
+	}
+	for i := range c.advs {
+		if !reflect.DeepEqual(c.advs[i], want.Advisories[i]) {
+			t.Fatalf("advisory %d:\n got %+v\nwant %+v", i, c.advs[i], want.Advisories[i])
+		}
 	}
 }

@@ -88,6 +88,17 @@ type Sink interface {
 	Reset()
 }
 
+// A Copier is a Sink that copies whatever it keeps of a batch before Add
+// returns (an index that encodes the advisories). It may then be given
+// advisories whose strings and slices are memory feed reuses for the
+// next batches (the buffers a big file is read into), which spares
+// copying every string out of them.
+type Copier interface {
+	Sink
+	// CopiesAdvisories marks the sink as a Copier.
+	CopiesAdvisories()
+}
+
 // collector is a Sink that keeps everything.
 type collector struct{ advs []advisory.Advisory }
 

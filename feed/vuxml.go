@@ -76,52 +76,99 @@ func parseVuXML(src *source) (*Database, error) {
 // (their strings are copied into a few large blocks), so that the
 // document, descriptions included, can be freed.
 func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
-	advs := make([]advisory.Advisory, len(doc.Entries))
+	var c converter
+	return c.convert(doc, true)
+}
+
+// converter converts documents into advisories. Its zero value allocates
+// afresh for each document; with reuse, it hands out the memory of the
+// previous conversion again (for a Copier sink, done with it).
+type converter struct {
+	reuse  bool
+	advs   []advisory.Advisory
+	blocks []advisory.Affected
+	names  []string
+	ranges []advisory.Range
+	bounds []advisory.Bound
+	refs   []advisory.Reference
+	cves   []string
+	ar     arena
+}
+
+// grow returns s emptied, with room for n elements (s's own array when it
+// is reused and large enough).
+func grow[T any](s []T, n int, reuse bool) []T {
+	if reuse && cap(s) >= n {
+		return s[:0]
+	}
+	return make([]T, 0, n)
+}
+
+// convert converts doc. With copy, every string is copied out of the
+// document; otherwise the strings are the document's (pointing into the
+// parser's input, with NoCopy), but for the WWW pages, which are built.
+func (c *converter) convert(doc *vuxml.Document, copy bool) []advisory.Advisory {
 	// Count first, so that all blocks, names, ranges and bounds share a
 	// few backing arrays.
 	var nb, nn, nr, nbd, nref, ncve, nstr int
 	for _, e := range doc.Entries {
-		nstr += 2*len(e.VID) + len(vuxmlWWW) + len(".html") + len(e.Topic) + len(e.Dates.Discovery) + len(e.Dates.Entry) + len(e.Dates.Modified)
+		nstr += len(vuxmlWWW) + len(e.VID) + len(".html")
+		if copy {
+			nstr += len(e.VID) + len(e.Topic) + len(e.Dates.Discovery) + len(e.Dates.Entry) + len(e.Dates.Modified)
+		}
 		nb += len(e.Affects)
 		for _, a := range e.Affects {
 			nn += len(a.Names)
 			nr += len(a.Ranges)
 			for _, n := range a.Names {
-				nstr += len(n.Value)
+				if copy {
+					nstr += len(n.Value)
+				}
 			}
 			for _, r := range a.Ranges {
 				nbd += len(r.Bounds)
 				for _, b := range r.Bounds {
-					nstr += len(b.Version)
+					if copy {
+						nstr += len(b.Version)
+					}
 				}
 			}
 		}
 		nref += len(e.References)
 		for _, r := range e.References {
-			nstr += len(r.Value)
+			if copy {
+				nstr += len(r.Value)
+			}
 			if r.Kind == "cvename" {
 				ncve++
 			}
 		}
 	}
-	blocks := make([]advisory.Affected, 0, nb)
-	names := make([]string, 0, nn)
-	ranges := make([]advisory.Range, 0, nr)
-	bounds := make([]advisory.Bound, 0, nbd)
-	refs := make([]advisory.Reference, 0, nref)
-	cves := make([]string, 0, ncve)
-	ar := newArena(nstr)
+	reuse := c.reuse
+	advs := grow(c.advs, len(doc.Entries), reuse)[:len(doc.Entries)]
+	blocks := grow(c.blocks, nb, reuse)
+	names := grow(c.names, nn, reuse)
+	ranges := grow(c.ranges, nr, reuse)
+	bounds := grow(c.bounds, nbd, reuse)
+	refs := grow(c.refs, nref, reuse)
+	cves := grow(c.cves, ncve, reuse)
+	ar := &c.ar
+	ar.reset(nstr, reuse)
+	str := func(s string) string {
+		if copy {
+			return ar.str(s)
+		}
+		return s
+	}
 	for i, e := range doc.Entries {
 		a := &advs[i]
-		a.ID = ar.str(e.VID)
-		a.Source = advisory.SourceVuXML
-		a.Topic = ar.str(e.Topic)
+		*a = advisory.Advisory{ID: str(e.VID), Source: advisory.SourceVuXML, Topic: str(e.Topic)}
 		if e.VID != "" {
 			a.URL = ar.cat(vuxmlWWW, e.VID, ".html")
 		}
 		r0, c0 := len(refs), len(cves)
 		for _, r := range e.References {
-			v := ar.str(r.Value)
+			v := str(r.Value)
 			refs = append(refs, advisory.Reference{Kind: refKind(r.Kind), Value: v})
 			if r.Kind == "cvename" {
 				cves = append(cves, v)
@@ -133,10 +180,10 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 		if len(cves) > c0 {
 			a.CVEs = cves[c0:len(cves):len(cves)]
 		}
-		a.Dates = advisory.Dates{Discovery: ar.str(e.Dates.Discovery), Entry: ar.str(e.Dates.Entry), Modified: ar.str(e.Dates.Modified)}
+		a.Dates = advisory.Dates{Discovery: str(e.Dates.Discovery), Entry: str(e.Dates.Entry), Modified: str(e.Dates.Modified)}
 		if e.Cancelled != nil {
 			a.Withdrawn = true
-			a.SupersededBy = ar.str(e.Cancelled.Superseded)
+			a.SupersededBy = str(e.Cancelled.Superseded)
 		}
 		b0 := len(blocks)
 		for _, af := range e.Affects {
@@ -146,7 +193,7 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 			}
 			n0 := len(names)
 			for _, n := range af.Names {
-				names = append(names, ar.str(n.Value))
+				names = append(names, str(n.Value))
 			}
 			if len(names) > n0 {
 				blk.Names = names[n0:len(names):len(names)]
@@ -155,7 +202,7 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 			for _, r := range af.Ranges {
 				d0 := len(bounds)
 				for _, b := range r.Bounds {
-					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: ar.str(b.Version)})
+					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: str(b.Version)})
 				}
 				var rg advisory.Range
 				if len(bounds) > d0 {
@@ -172,6 +219,9 @@ func FromVuXML(doc *vuxml.Document) []advisory.Advisory {
 			a.Affects = blocks[b0:len(blocks):len(blocks)]
 		}
 		a.Origin = advisory.Origin{File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col}
+	}
+	if reuse {
+		c.advs, c.blocks, c.names, c.ranges, c.bounds, c.refs, c.cves = advs, blocks, names, ranges, bounds, refs, cves
 	}
 	return advs
 }
