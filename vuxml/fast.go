@@ -23,7 +23,7 @@ func parseFast(data []byte, opts ParseOptions, owned bool) (*Document, error) {
 	str := immutable(data, owned)
 	s := newState(opts)
 	s.total = int64(len(data))
-	p := newFastParser(s, &fastAlloc{}, str, opts.FileName, false, 0)
+	p := newFastParser(s, &fastAlloc{size: len(data)}, str, opts.FileName, false, 0)
 	if err := p.document(); err != nil {
 		return nil, err
 	}
@@ -43,16 +43,33 @@ func immutable(data []byte, owned bool) string {
 
 // slab hands out slices of T from large blocks, so that a document's
 // thousands of small slices cost a few allocations.
-type slab[T any] struct{ buf []T }
+type slab[T any] struct {
+	buf  []T
+	last int // the size of the last block
+}
+
+// blockSize is the size of the next block of a slab whose last block had
+// last elements, for an input of size bytes: the first is sized by the
+// input (a small document, or a chunk of a big one as feed parses them,
+// would leave most of a full block unused), each next one twice the
+// last, up to full.
+func blockSize(last, full, size int) int {
+	if last > 0 {
+		return min(full, 2*last)
+	}
+	return max(16, min(full, int(int64(full)*int64(size)/(2<<20))))
+}
 
 // copy returns a copy of src in the slab (nil for an empty src), with
 // capacity len(src) so that appending to it never touches its neighbours.
-func (s *slab[T]) copy(src []T, block int) []T {
+// Blocks are at most full elements long; size is the input's.
+func (s *slab[T]) copy(src []T, full, size int) []T {
 	if len(src) == 0 {
 		return nil
 	}
 	if len(s.buf) < len(src) {
-		s.buf = make([]T, max(block, len(src)))
+		s.last = blockSize(s.last, full, size)
+		s.buf = make([]T, max(s.last, len(src)))
 	}
 	dst := s.buf[:len(src):len(src)]
 	copy(dst, src)
@@ -63,12 +80,16 @@ func (s *slab[T]) copy(src []T, block int) []T {
 // fastAlloc is the memory a parse reuses or carves the model from (shared
 // with the parsers of external entities).
 type fastAlloc struct {
-	entries []Entry
-	affects slab[Affected]
-	names   slab[Name]
-	ranges  slab[Range]
-	bounds  slab[Bound]
-	refs    slab[Reference]
+	// size is the length of the input, which the first blocks are sized
+	// by (see blockSize).
+	size        int
+	entries     []Entry
+	lastEntries int
+	affects     slab[Affected]
+	names       slab[Name]
+	ranges      slab[Range]
+	bounds      slab[Bound]
+	refs        slab[Reference]
 	// scratch lists of the element being read
 	tmpAff    []Affected
 	tmpNames  []Name
@@ -82,7 +103,8 @@ type fastAlloc struct {
 
 func (a *fastAlloc) entry() *Entry {
 	if len(a.entries) == 0 {
-		a.entries = make([]Entry, 256)
+		a.lastEntries = blockSize(a.lastEntries, 256, a.size)
+		a.entries = make([]Entry, a.lastEntries)
 	}
 	e := &a.entries[0]
 	a.entries = a.entries[1:]
@@ -735,8 +757,8 @@ func (p *fastParser) vuln(st Token) error {
 		}
 	}
 	e.End = it.end.End
-	e.Affects = a.affects.copy(a.tmpAff, 512)
-	e.References = a.refs.copy(a.tmpRefs, 1024)
+	e.Affects = a.affects.copy(a.tmpAff, 512, a.size)
+	e.References = a.refs.copy(a.tmpRefs, 1024, a.size)
 	p.s.checkEntry(e, hasVID, it.kids)
 	p.a.kids[1] = it.kids
 	p.s.doc.Entries = append(p.s.doc.Entries, e)
@@ -876,8 +898,8 @@ func (p *fastParser) pkg(st *Token, pos Pos, id elemID, vid string) error {
 			return err
 		}
 	}
-	af.Names = al.names.copy(al.tmpNames, 2048)
-	af.Ranges = al.ranges.copy(al.tmpRanges, 2048)
+	af.Names = al.names.copy(al.tmpNames, 2048, al.size)
+	af.Ranges = al.ranges.copy(al.tmpRanges, 2048, al.size)
 	p.s.checkPackage(&af, vid, it.kids)
 	p.a.kids[3] = it.kids
 	al.tmpAff = append(al.tmpAff, af)
@@ -908,7 +930,7 @@ func (p *fastParser) rng(st *Token, pos Pos, vid string) error {
 		al.tmpBounds = append(al.tmpBounds, Bound{Op: opOf(it.cid), Version: v, Pos: it.cpos})
 	}
 	p.a.kids[4] = it.kids
-	al.tmpRanges = append(al.tmpRanges, Range{Pos: pos, Bounds: al.bounds.copy(al.tmpBounds, 4096)})
+	al.tmpRanges = append(al.tmpRanges, Range{Pos: pos, Bounds: al.bounds.copy(al.tmpBounds, 4096, al.size)})
 	return nil
 }
 
