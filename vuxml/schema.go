@@ -348,20 +348,22 @@ type kid struct {
 }
 
 // DTD order of the children of <vuln> and <dates>.
-var vulnRank = map[elemID]int{eTopic: 1, eAffects: 2, eDescription: 3, eReferences: 4, eDates: 5}
-var datesRank = map[elemID]int{eDiscovery: 1, eEntry: 2, eModified: 3}
+// The ranks of the children whose order is checked (0: not checked),
+// tables rather than maps: they are consulted for every entry.
+var vulnRank = [numElems]int8{eTopic: 1, eAffects: 2, eDescription: 3, eReferences: 4, eDates: 5}
+var datesRank = [numElems]int8{eDiscovery: 1, eEntry: 2, eModified: 3}
 
 // checkOrder records order and duplicate Issues for kids ranked by rank;
 // dupOK lists the ranks that may repeat.
-func (s *pstate) checkOrder(kids []kid, rank map[elemID]int, vid, parent, order string) {
-	max := 0
+func (s *pstate) checkOrder(kids []kid, rank *[numElems]int8, vid, parent, order string) {
+	var max int8
 	var maxID elemID
-	seen := map[elemID]bool{}
+	var seen [numElems]bool
 	for _, k := range kids {
-		r, ok := rank[k.id]
-		if !ok {
+		if k.id >= numElems || rank[k.id] == 0 {
 			continue
 		}
+		r := rank[k.id]
 		if seen[k.id] {
 			s.issue(k.pos, vid, IssueDuplicate, "more than one <%s> in <%s> (the last one is kept)", k.id, parent)
 		}
@@ -415,7 +417,7 @@ func (s *pstate) checkEntry(e *Entry, hasVID bool, kids []kid) {
 			s.issue(e.Pos, e.VID, IssueMissing, "<vuln> without <%s>", id)
 		}
 	}
-	s.checkOrder(kids, vulnRank, e.VID, "vuln", "topic, affects, description, references, dates")
+	s.checkOrder(kids, &vulnRank, e.VID, "vuln", "topic, affects, description, references, dates")
 }
 
 // checkAffects records the Issues of an <affects> at its end.
@@ -458,7 +460,7 @@ func (s *pstate) checkDates(pos Pos, vid string, kids []kid) {
 	if !has(kids, eEntry) {
 		s.issue(pos, vid, IssueMissing, "<dates> without <entry>")
 	}
-	s.checkOrder(kids, datesRank, vid, "dates", "discovery, entry, modified")
+	s.checkOrder(kids, &datesRank, vid, "dates", "discovery, entry, modified")
 }
 
 // Fatal structural errors.
