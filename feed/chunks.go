@@ -252,7 +252,16 @@ func parseChunk(read readFunc, m *chunkMem, start, end int64, po vuxml.ParseOpti
 	if err != nil || len(doc.Entries) == 0 && bytes.Contains(buf, []byte("<vuln")) {
 		return chunkResult{}, false
 	}
-	r := chunkResult{advs: m.conv.convert(doc, copy), entries: len(doc.Entries), lines: bytes.Count(buf, []byte("\n"))}
+	r := chunkResult{advs: m.conv.convert(doc, copy), entries: len(doc.Entries)}
+	// The chunk's lines: those before its last entry, which the parser
+	// counted, and those from there on.
+	from := 0
+	if n := len(doc.Entries); n > 0 {
+		if e := doc.Entries[n-1]; e.Pos.Line >= 1 && e.Start >= 0 && e.Start <= len(buf) {
+			r.lines, from = e.Pos.Line-1, e.Start
+		}
+	}
+	r.lines += bytes.Count(buf[from:], []byte("\n"))
 	for i, e := range doc.Entries {
 		if e.Pos.File != po.FileName {
 			return chunkResult{}, false
