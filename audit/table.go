@@ -195,11 +195,13 @@ func (b *builder) addRanges(rs []advisory.Range) (uint32, uint32) {
 			op2 = uint8(r.Bounds[1].Op)
 			v2off, v2len = b.str(r.Bounds[1].Version)
 		}
-		b.ranges = append(b.ranges, uint8(min(len(r.Bounds), 2)), op1, op2, 0)
-		b.ranges = le.AppendUint32(b.ranges, v1off)
-		b.ranges = le.AppendUint32(b.ranges, v1len)
-		b.ranges = le.AppendUint32(b.ranges, v2off)
-		b.ranges = le.AppendUint32(b.ranges, v2len)
+		var rec [rangeSize]byte
+		rec[0], rec[1], rec[2] = uint8(min(len(r.Bounds), 2)), op1, op2
+		le.PutUint32(rec[4:], v1off)
+		le.PutUint32(rec[8:], v1len)
+		le.PutUint32(rec[12:], v2off)
+		le.PutUint32(rec[16:], v2len)
+		b.ranges = append(b.ranges, rec[:]...)
 	}
 	return start, uint32(len(rs))
 }
@@ -263,14 +265,16 @@ func (b *builder) add(it itemRec, keys ...indexKey) {
 			b.pid = append(b.pid, id)
 		}
 	}
-	b.items = le.AppendUint32(b.items, it.adv)
-	b.items = le.AppendUint32(b.items, it.block)
-	b.items = le.AppendUint32(b.items, it.name)
-	b.items = append(b.items, it.kind, it.system, 0, 0)
-	b.items = le.AppendUint32(b.items, it.soff)
-	b.items = le.AppendUint32(b.items, it.slen)
-	b.items = le.AppendUint32(b.items, it.rstart)
-	b.items = le.AppendUint32(b.items, it.rcount)
+	var rec [itemSize]byte
+	le.PutUint32(rec[0:], it.adv)
+	le.PutUint32(rec[4:], it.block)
+	le.PutUint32(rec[8:], it.name)
+	rec[12], rec[13] = it.kind, it.system
+	le.PutUint32(rec[16:], it.soff)
+	le.PutUint32(rec[20:], it.slen)
+	le.PutUint32(rec[24:], it.rstart)
+	le.PutUint32(rec[28:], it.rcount)
+	b.items = append(b.items, rec[:]...)
 }
 
 // nitems is the number of items added so far.
