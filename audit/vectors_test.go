@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,9 +54,6 @@ func combinedVuXML(t testing.TB, dir string) string {
 func TestFreeBSDAuditVectors(t *testing.T) {
 	path := combinedVuXML(t, t.TempDir())
 	ix, infos, err := Open([]string{path}, OpenOptions{})
-	if errors.Is(err, vuxml.ErrNotImplemented) {
-		t.Skip("vuxml parser not there yet")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
