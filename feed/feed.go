@@ -144,7 +144,8 @@ var detectors []detector
 func register(d detector) { detectors = append(detectors, d) }
 
 // Load reads the database at path; the format is detected from the
-// content. Errors name the file.
+// content. A directory is read as OSV records (LoadOSVDir). Errors name
+// the file.
 func Load(path string, opts Options) (*Database, error) {
 	var c collector
 	if info, ok, err := loadChunked(path, opts, &c); ok {
@@ -156,8 +157,12 @@ func Load(path string, opts Options) (*Database, error) {
 	return loadWhole(path, opts)
 }
 
-// loadWhole reads the file at path whole and parses it.
+// loadWhole reads the file at path whole and parses it; a directory is
+// read as OSV records (LoadOSVDir).
 func loadWhole(path string, opts Options) (*Database, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return LoadOSVDir(path)
+	}
 	raw, mtime, id, err := readFile(path)
 	if err != nil {
 		var pe *os.PathError

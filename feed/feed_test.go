@@ -6,10 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/osv"
+	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
 const realPkgsrc = "../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
@@ -174,5 +177,61 @@ func TestNoHash(t *testing.T) {
 		if err != nil || db.Hash != [32]byte{} || db.Entries == 0 {
 			t.Errorf("%s: %v %x", p, err, db.Hash)
 		}
+	}
+}
+
+// Load reads a directory as OSV records, each file once, with the
+// identities a cache needs: the directory's, every record file's and
+// every subdirectory's.
+func TestLoadOSVDirectory(t *testing.T) {
+	doc, err := vuxml.ParseFile("../testdata/vuxml/vuln-2026.xml", vuxml.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := osv.FromVuXMLDocument(doc, osv.VuXMLOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := osv.WriteDir(dir, vs[:len(vs)-3]); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "more")
+	if err := osv.WriteDir(sub, vs[len(vs)-3:]); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "README"), []byte("not a record"), 0o644)
+	db, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Format != OSV || db.Entries != len(vs) || len(db.Advisories) != len(vs) || !db.ID.Known() || db.Hash == ([32]byte{}) {
+		t.Fatalf("%+v", db.DatabaseInfo)
+	}
+	files, dirs := 0, 0
+	for _, f := range db.Includes {
+		if !f.ID.Known() {
+			t.Errorf("%s: no FileID", f.Path)
+		}
+		if f.Path == sub {
+			dirs++
+		} else if filepath.Ext(f.Path) == ".json" && f.Hash != ([32]byte{}) {
+			files++
+		}
+	}
+	if files != len(vs) || dirs != 1 || len(db.Includes) != len(vs)+1 {
+		t.Errorf("includes: %d record files, %d directories, %d in all", files, dirs, len(db.Includes))
+	}
+	var c collector
+	info, err := LoadInto(dir, Options{}, &c)
+	if err != nil || info.Entries != len(vs) || !reflect.DeepEqual(c.advs, db.Advisories) || info.Hash != db.Hash {
+		t.Errorf("LoadInto: %v, %+v", err, info)
+	}
+	if _, err := Load(filepath.Join(dir, "nosuch"), Options{}); err == nil {
+		t.Error("a missing directory loaded")
+	}
+	os.WriteFile(filepath.Join(sub, "bad.json"), []byte("{"), 0o644)
+	if _, err := Load(dir, Options{}); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("a bad record: %v", err)
 	}
 }

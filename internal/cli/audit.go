@@ -74,7 +74,8 @@ What is audited (sources combine; the default is the installed packages):
   --base-version U[,K] the same from given freebsd-version strings
 
 Databases: -f FILE, repeatable, VuXML or pkg-vulnerabilities (detected from
-the content, compressed or not); default $PKG_DBDIR/vuln.xml (freebsd.vulnxml
+the content, compressed or not), or OSV records (a file, a zip, a directory
+of *.json files); default $PKG_DBDIR/vuln.xml (freebsd.vulnxml
 in pkgaudit.toml), or pkgsrc's pkg-vulnerabilities when only --pkgsrc-dbdir
 is audited.
 
@@ -97,7 +98,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 		},
 	}
 	fl := c.Flags()
-	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML or pkg-vulnerabilities); repeatable")
+	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory); repeatable")
 	fl.BoolVarP(&f.fetch, "fetch", "F", false, "download the database before auditing")
 	fl.BoolVar(&f.offline, "offline", false, "never touch the network (-F then fails)")
 	fl.StringVar(&f.cache, "cache", "", "keep a compiled form of the databases in DIR (default audit.cache_dir when configured)")
