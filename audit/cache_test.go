@@ -13,6 +13,7 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/vectors"
 	"github.com/pkgaudit/pkgaudit/internal/workload"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -446,6 +447,61 @@ func TestCachedLookupConcurrentDecode(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// With Brief, uncached and cached (cold and warm), every finding is the
+// full one with its advisory as Brief allows, for the operands of the
+// FreeBSD vectors; the cache written briefly still serves a full Open.
+func TestOpenBrief(t *testing.T) {
+	dir := t.TempDir()
+	path := combinedVuXML(t, dir)
+	ls, err := vectors.Read("../testdata/vectors/freebsd-audit.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := Open([]string{path}, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	for _, c := range []struct {
+		name string
+		opts OpenOptions
+	}{
+		{"uncached", OpenOptions{Brief: true}},
+		{"cold cache", OpenOptions{Brief: true, CacheDir: cache}},
+		{"warm cache", OpenOptions{Brief: true, CacheDir: cache}},
+		{"warm cache, whole", OpenOptions{CacheDir: cache}},
+	} {
+		ix, _, err := Open([]string{path}, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cached(ix) != strings.HasPrefix(c.name, "warm") {
+			t.Errorf("%s: cached %v", c.name, cached(ix))
+		}
+		n := 0
+		for _, l := range ls {
+			q := splitOperand(l.Fields[0])
+			got, want := ix.Lookup(nil, q), full.Lookup(nil, q)
+			if len(got) != len(want) {
+				t.Fatalf("%s: %s: %d findings, want %d", c.name, l.Fields[0], len(got), len(want))
+			}
+			for i := range got {
+				w := *want[i].Advisory
+				if c.opts.Brief {
+					w = briefAdvisory(want[i].Advisory)
+				}
+				if got[i].Affected != want[i].Affected || got[i].Name != want[i].Name || got[i].Range != want[i].Range || !equalAdvisory(got[i].Advisory, &w) {
+					t.Fatalf("%s: %s: finding %d:\n got %+v\nwant %+v", c.name, l.Fields[0], i, *got[i].Advisory, w)
+				}
+				n++
+			}
+		}
+		if n < 5000 {
+			t.Errorf("%s: only %d findings", c.name, n)
 		}
 	}
 }

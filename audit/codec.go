@@ -37,7 +37,13 @@ const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 // refKinds are the reference kinds stored as a code.
 var refKinds = [...]string{"cvename", "url", "freebsdsa", "freebsdpr", "mlist", "bid", "certsa", "certvu", "uscertsa", "uscertta"}
 
-type encoder struct{ b []byte }
+// encoder writes records. With brief it leaves out what Brief allows
+// (OpenOptions.Brief): every reference but the cvename ones, the dates and
+// SupersededBy.
+type encoder struct {
+	b     []byte
+	brief bool
+}
 
 func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *encoder) int(v int)     { e.uint(uint64(v)) }
@@ -92,7 +98,16 @@ func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
 	if derived {
 		ncves = 0
 	}
-	e.int(len(a.References))
+	nrefs := len(a.References)
+	if e.brief {
+		nrefs = 0
+		for _, r := range a.References {
+			if r.Kind == "cvename" {
+				nrefs++
+			}
+		}
+	}
+	e.int(nrefs)
 	e.int(ncves)
 	e.int(len(a.Affects))
 	e.int(nn)
@@ -106,6 +121,9 @@ func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
 		e.str(a.URL)
 	}
 	for _, r := range a.References {
+		if e.brief && r.Kind != "cvename" {
+			continue
+		}
 		code := 0
 		for i, k := range refKinds {
 			if r.Kind == k {
@@ -124,10 +142,17 @@ func (e *encoder) advisory(a *advisory.Advisory, file uint64) {
 			e.str(c)
 		}
 	}
-	e.str(a.Dates.Discovery)
-	e.str(a.Dates.Entry)
-	e.str(a.Dates.Modified)
-	e.str(a.SupersededBy)
+	if e.brief {
+		e.str("")
+		e.str("")
+		e.str("")
+		e.str("")
+	} else {
+		e.str(a.Dates.Discovery)
+		e.str(a.Dates.Entry)
+		e.str(a.Dates.Modified)
+		e.str(a.SupersededBy)
+	}
 	for _, b := range a.Affects {
 		e.int(int(b.Scheme))
 		e.int(int(b.Kind))
@@ -312,8 +337,10 @@ func (sl *slab) url(id string, chunked bool) string {
 }
 
 // decodeAdvisory decodes a record; its strings share data's memory, and
-// its other memory comes from sl (nil: exact allocations).
-func decodeAdvisory(data string, files []string, sl *slab) (*advisory.Advisory, error) {
+// its other memory comes from sl (nil: exact allocations). With brief it
+// leaves out what Brief allows (OpenOptions.Brief): every reference but
+// the cvename ones, the dates and SupersededBy.
+func decodeAdvisory(data string, files []string, sl *slab, brief bool) (*advisory.Advisory, error) {
 	chunked := sl != nil
 	if sl == nil {
 		sl = &slab{}
@@ -339,21 +366,48 @@ func decodeAdvisory(data string, files []string, sl *slab) (*advisory.Advisory, 
 	} else {
 		a.URL = d.str()
 	}
+	ref := func() advisory.Reference {
+		var r advisory.Reference
+		if code := d.int(uint64(len(refKinds))); code > 0 {
+			r.Kind = refKinds[code-1]
+		} else {
+			r.Kind = d.str()
+		}
+		r.Value = d.str()
+		return r
+	}
 	ncvename := 0
 	if nref > 0 {
-		a.References = grab(&sl.refs, nref, chunked)
-		for i := range a.References {
-			r := &a.References[i]
-			if code := d.int(uint64(len(refKinds))); code > 0 {
-				r.Kind = refKinds[code-1]
-			} else {
-				r.Kind = d.str()
+		keep := nref
+		if brief {
+			// Count the cvename references first, to take just them.
+			save := *d
+			keep = 0
+			for range nref {
+				if ref().Kind == "cvename" {
+					keep++
+				}
 			}
-			r.Value = d.str()
+			*d = save
+		}
+		refs := grab(&sl.refs, keep, chunked)
+		j := 0
+		for range nref {
+			r := ref()
 			if r.Kind == "cvename" {
 				ncvename++
+			} else if brief {
+				continue
 			}
+			if j < len(refs) {
+				refs[j] = r
+			}
+			j++
 		}
+		if j != len(refs) {
+			d.fail()
+		}
+		a.References = refs
 	}
 	if flags&recCVEs != 0 {
 		ncve = ncvename
@@ -378,6 +432,9 @@ func decodeAdvisory(data string, files []string, sl *slab) (*advisory.Advisory, 
 	a.Dates = advisory.Dates{Discovery: d.str(), Entry: d.str(), Modified: d.str()}
 	a.Withdrawn = flags&recWithdrawn != 0
 	a.SupersededBy = d.str()
+	if brief {
+		a.Dates, a.SupersededBy = advisory.Dates{}, ""
+	}
 	ranges := grab(&sl.ranges, nrng, chunked)
 	bounds := grab(&sl.bounds, nbnd, chunked)
 	ok := true

@@ -41,3 +41,17 @@ func normal(a *advisory.Advisory) advisory.Advisory {
 	}
 	return c
 }
+
+// briefAdvisory is a as OpenOptions.Brief may give it: only the cvename
+// references, no dates, no SupersededBy.
+func briefAdvisory(a *advisory.Advisory) advisory.Advisory {
+	c := *a
+	c.References = nil
+	for _, r := range a.References {
+		if r.Kind == "cvename" {
+			c.References = append(c.References, r)
+		}
+	}
+	c.Dates, c.SupersededBy = advisory.Dates{}, ""
+	return c
+}

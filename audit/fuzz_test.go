@@ -60,18 +60,36 @@ func FuzzRecord(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		files := []string{"f"}
-		a, err := decodeAdvisory(string(data), files, nil)
+		a, err := decodeAdvisory(string(data), files, nil, false)
 		if err != nil {
+			if _, err := decodeAdvisory(string(data), files, &slab{}, true); err == nil {
+				t.Fatalf("decodes briefly, not whole")
+			}
 			return
 		}
 		e := &encoder{}
 		e.advisory(a, 0)
-		b, err := decodeAdvisory(string(e.b), files, &slab{})
+		b, err := decodeAdvisory(string(e.b), files, &slab{}, false)
 		if err != nil {
 			t.Fatalf("re-encoded record does not decode: %v", err)
 		}
 		if !equalAdvisory(a, b) {
 			t.Fatalf("round trip: %+v, then %+v", a, b)
+		}
+		// Brief: decoding the whole record briefly, and a brief record
+		// whole or briefly, all give the brief advisory.
+		want := briefAdvisory(a)
+		got, err := decodeAdvisory(string(data), files, &slab{}, true)
+		if err != nil || !equalAdvisory(got, &want) {
+			t.Fatalf("brief decoding: %v %+v, want %+v", err, got, want)
+		}
+		e = &encoder{brief: true}
+		e.advisory(a, 0)
+		for _, brief := range []bool{false, true} {
+			got, err := decodeAdvisory(string(e.b), files, &slab{}, brief)
+			if err != nil || !equalAdvisory(got, &want) {
+				t.Fatalf("brief record, brief %v: %v %+v, want %+v", brief, err, got, want)
+			}
 		}
 	})
 }

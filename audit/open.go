@@ -20,6 +20,14 @@ type OpenOptions struct {
 	// unreadable cache file is rebuilt; failing to write one is not an
 	// error.
 	CacheDir string
+	// Brief tells that the caller shows only what pkg audit's text and
+	// raw (-R) reports print of an advisory: ID, Source, Topic, Class,
+	// URL, CVEs and the cvename References, Affects, Withdrawn, Origin.
+	// The advisories findings point to may then lack the other
+	// references, the dates and SupersededBy (an uncached index does not
+	// keep them, a cached one does not decode them), which saves time and
+	// memory. The cache file itself always holds everything.
+	Brief bool
 }
 
 // Open loads the databases at paths (several -f, combined in order: the
@@ -39,6 +47,7 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	build := buildID()
 	cp := cachePath(opts.CacheDir, paths, fp)
 	if ix, infos, err := readCache(cp, paths, build, fp); err == nil {
+		ix.recs.brief = opts.Brief
 		noCache := opts
 		noCache.CacheDir = ""
 		ix.reopen = func() (*Index, error) {
@@ -51,6 +60,8 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	if err != nil {
 		return nil, nil, err
 	}
+	// Encoded whole for the cache; decoded briefly if asked.
+	ix.recs.brief = opts.Brief
 	for _, db := range infos {
 		if !db.ID.Known() {
 			// Changed while it was read: do not tie it to this content.
@@ -80,6 +91,8 @@ func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		}
 	}
 	w := newStreamWriter(opts.Index, size)
+	// Records for this run only can be brief; those of a cache cannot.
+	w.enc.brief = opts.Brief && opts.CacheDir == ""
 	infos := make([]*feed.DatabaseInfo, len(paths))
 	for i, p := range paths {
 		w.begin()

@@ -12,6 +12,7 @@ type records struct {
 	data  string   // the record section
 	off   []uint32 // record i is data[off[i]:off[i+1]]
 	files []string // origin file names, by number
+	brief bool     // decode as OpenOptions.Brief allows
 	advs  []atomic.Pointer[advisory.Advisory]
 	// slabs hold the decoded advisories; several, so that look-ups on
 	// several goroutines decode at once.
@@ -47,7 +48,7 @@ func (r *records) get(i int) *advisory.Advisory {
 func (r *records) decode(i int) (*advisory.Advisory, error) {
 	sl := r.lockSlab(i)
 	defer sl.mu.Unlock()
-	return decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &sl.slab)
+	return decodeAdvisory(r.data[r.off[i]:r.off[i+1]], r.files, &sl.slab, r.brief)
 }
 
 // lockSlab locks a free slab, or waits for one.

@@ -186,7 +186,7 @@ func (w *writer) index() *Index {
 	ix := &Index{t: w.b.table(), advs: w.advs}
 	if w.records {
 		offs := append(w.offs, uint32(len(w.enc.b)))
-		ix.recs = &records{data: asString(w.enc.b), off: offs, files: w.files, advs: make([]atomic.Pointer[advisory.Advisory], w.nadv)}
+		ix.recs = &records{data: asString(w.enc.b), off: offs, files: w.files, brief: w.enc.brief, advs: make([]atomic.Pointer[advisory.Advisory], w.nadv)}
 	}
 	if len(w.pats) > 0 {
 		ix.pkgsrc = true

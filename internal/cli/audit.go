@@ -181,7 +181,10 @@ func (r *auditRun) run() error {
 	defer auditTuneMemory(r.env, paths, format)()
 	// Only the JSON report shows the databases' SHA-256: the others need
 	// not hash them (with a cache, Open hashes what it stores anyway).
-	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json"}})
+	// pkg's own formats print no dates and no references but CVE names:
+	// the advisories need not hold them.
+	brief := format == "text" || strings.HasPrefix(format, "pkg-json")
+	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json"}, Brief: brief})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%w (download it with pkgaudit audit -F or pkgaudit fetch)", err)
