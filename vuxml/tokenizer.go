@@ -224,6 +224,17 @@ func (t *Tokenizer) advance() error {
 	return t.text(i)
 }
 
+// set makes t.tok a token of kind with these spans and depth (no
+// attributes, not self-closing, no rune), field by field: a literal
+// assigned whole is built on the stack and then copied, through the
+// collector's write barrier while it runs, which costs measurably over
+// the millions of tokens of a big document.
+func (t *Tokenizer) set(kind TokenKind, span, name, data Span, depth int) {
+	tk := &t.tok
+	tk.Kind, tk.Span, tk.Name, tk.Data, tk.Depth = kind, span, name, data, depth
+	tk.Attrs, tk.SelfClosing, tk.Rune = nil, false, 0
+}
+
 func (t *Tokenizer) text(i int) error {
 	src := t.src
 	lt := t.lt
@@ -247,7 +258,7 @@ func (t *Tokenizer) text(i int) error {
 	// "]]" + "&gt;" is fine, but "]]" before '>' split by nothing is not:
 	// a text token ends only at '<' or '&', so the check above is complete.
 	t.i = end
-	t.tok = Token{Kind: TextToken, Span: Span{i, end}, Data: Span{i, end}, Depth: len(t.stack)}
+	t.set(TextToken, Span{i, end}, Span{}, Span{i, end}, len(t.stack))
 	return nil
 }
 
@@ -258,9 +269,10 @@ func (t *Tokenizer) ref(i int) error {
 	}
 	t.i = i + n
 	if name == "" {
-		t.tok = Token{Kind: CharRefToken, Span: Span{i, i + n}, Rune: r, Depth: len(t.stack)}
+		t.set(CharRefToken, Span{i, i + n}, Span{}, Span{}, len(t.stack))
+		t.tok.Rune = r
 	} else {
-		t.tok = Token{Kind: EntityRefToken, Span: Span{i, i + n}, Name: Span{i + 1, i + n - 1}, Depth: len(t.stack)}
+		t.set(EntityRefToken, Span{i, i + n}, Span{i + 1, i + n - 1}, Span{}, len(t.stack))
 	}
 	return nil
 }
@@ -390,7 +402,8 @@ func (t *Tokenizer) startTag(i int) error {
 	}
 	t.sawElem = true
 	t.i = j
-	t.tok = Token{Kind: StartTagToken, Span: Span{i, j}, Name: Span{i + 1, ne}, Attrs: attrs, SelfClosing: self, Depth: depth}
+	t.set(StartTagToken, Span{i, j}, Span{i + 1, ne}, Span{}, depth)
+	t.tok.Attrs, t.tok.SelfClosing = attrs, self
 	return nil
 }
 
@@ -442,7 +455,7 @@ func (t *Tokenizer) endTag(i int) error {
 	}
 	t.stack = t.stack[:n-1]
 	t.i = j + 1
-	t.tok = Token{Kind: EndTagToken, Span: Span{i, j + 1}, Name: Span{i + 2, ne}, Depth: n}
+	t.set(EndTagToken, Span{i, j + 1}, Span{i + 2, ne}, Span{}, n)
 	return nil
 }
 
@@ -458,7 +471,7 @@ func (t *Tokenizer) comment(i int) error {
 		return t.fail(k, ErrSyntax, `"--" not allowed in comments`)
 	}
 	t.i = k + 3
-	t.tok = Token{Kind: CommentToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}
+	t.set(CommentToken, Span{i, k + 3}, Span{}, Span{s, k}, len(t.stack))
 	return nil
 }
 
@@ -470,7 +483,7 @@ func (t *Tokenizer) cdata(i int) error {
 	}
 	k += s
 	t.i = k + 3
-	t.tok = Token{Kind: CDATAToken, Span: Span{i, k + 3}, Data: Span{s, k}, Depth: len(t.stack)}
+	t.set(CDATAToken, Span{i, k + 3}, Span{}, Span{s, k}, len(t.stack))
 	return nil
 }
 
@@ -508,7 +521,7 @@ func (t *Tokenizer) procInst(i int) error {
 		}
 	}
 	t.i = k + 2
-	t.tok = Token{Kind: ProcInstToken, Span: Span{i, k + 2}, Name: Span{i + 2, ne}, Data: Span{ds, k}, Depth: len(t.stack)}
+	t.set(ProcInstToken, Span{i, k + 2}, Span{i + 2, ne}, Span{ds, k}, len(t.stack))
 	return nil
 }
 
