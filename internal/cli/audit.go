@@ -294,11 +294,13 @@ func auditLookup(ix *audit.Index, pkgs []inventory.Package) (found func(i int) [
 	// Part k holds the packages [lo[k], lo[k+1]): the findings of package
 	// i are found[k][at[k][i-lo[k]]:at[k][i-lo[k]+1]].
 	lo := make([]int, parts+1)
+	for k := range lo {
+		lo[k] = k * len(pkgs) / parts
+	}
 	at := make([][]int32, parts)
 	fs := make([][]audit.Finding, parts)
 	var wg sync.WaitGroup
 	for k := range parts {
-		lo[k], lo[k+1] = k*len(pkgs)/parts, (k+1)*len(pkgs)/parts
 		work := func() {
 			at[k] = make([]int32, 0, lo[k+1]-lo[k]+1)
 			for i := lo[k]; i < lo[k+1]; i++ {
