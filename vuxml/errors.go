@@ -98,8 +98,3 @@ func (l ErrorList) Unwrap() []error {
 	}
 	return errs
 }
-
-// ErrNotImplemented was returned by the stub before the parser landed.
-//
-// Deprecated: never returned; kept so that older callers still compile.
-var ErrNotImplemented = errors.New("vuxml: parser not implemented yet")
