@@ -1,7 +1,6 @@
 package fetch_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,22 +9,17 @@ import (
 	"github.com/pkgaudit/pkgaudit/fetch"
 	ft "github.com/pkgaudit/pkgaudit/fetch/fetchtest"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/vectors"
 )
 
 // realVuXML is a whole VuXML document made of the real year files in
-// testdata (2003, 2025, 2026: 314 KB, about 230 entries).
+// testdata (vectors.CombinedVuXML: 315 KB, 237 entries).
 func realVuXML(b *testing.B) []byte {
-	var doc bytes.Buffer
-	doc.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n")
-	for _, y := range []string{"2026", "2025", "2003"} {
-		data, err := os.ReadFile(filepath.Join("..", "testdata", "vuxml", "vuln-"+y+".xml"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		doc.Write(data)
+	data, err := vectors.CombinedVuXML(filepath.Join("..", "testdata", "vuxml"))
+	if err != nil {
+		b.Fatal(err)
 	}
-	doc.WriteString("</vuxml>\n")
-	return doc.Bytes()
+	return data
 }
 
 func benchRun(b *testing.B, body []byte, unpacked int, kind fetch.Kind) {

@@ -2,30 +2,22 @@ package osv
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/internal/vectors"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-// combinedVuXML assembles the document freebsd-audit.tsv was computed
-// against (its header): the three year files inside one <vuxml> root,
-// 2026 first.
+// combinedVuXML assembles vuxml-combined.xml (see vectors.CombinedVuXML).
 func combinedVuXML(t testing.TB) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n")
-	for _, y := range []string{"2026", "2025", "2003"} {
-		data, err := os.ReadFile("../testdata/vuxml/vuln-" + y + ".xml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(data)
+	data, err := vectors.CombinedVuXML("../testdata/vuxml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.WriteString("</vuxml>\n")
-	return b.Bytes()
+	return data
 }
 
 func realDocument(t testing.TB) *vuxml.Document {

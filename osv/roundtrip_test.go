@@ -1,8 +1,6 @@
 package osv_test
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,21 +15,14 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-// combined assembles the document freebsd-audit.tsv was computed against
-// (its header): the three year files inside one <vuxml> root, 2026 first.
+// combined assembles vuxml-combined.xml (see vectors.CombinedVuXML).
 func combined(t testing.TB) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n")
-	for _, y := range []string{"2026", "2025", "2003"} {
-		data, err := os.ReadFile("../testdata/vuxml/vuln-" + y + ".xml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(data)
+	data, err := vectors.CombinedVuXML("../testdata/vuxml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.WriteString("</vuxml>\n")
-	return b.Bytes()
+	return data
 }
 
 // splitOperand splits a pkg audit operand at its last '-'.

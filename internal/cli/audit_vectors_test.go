@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -23,27 +20,16 @@ const auditPkgsrcDB = "../../testdata/pkgsrc/pkg-vulnerabilities-1.3817"
 // that reports naming it are reproducible.
 var auditDBTime = time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
 
-// auditCombinedVuXML assembles vuxml-combined.xml from the repository's
-// year files exactly as the header of freebsd-audit.tsv says (2026, 2025,
-// 2003 inside one <vuxml> root), checks its SHA-256 and writes it to a
-// temporary directory.
+// auditCombinedVuXML writes vuxml-combined.xml (vectors.CombinedVuXML) to
+// a temporary directory, with the fixed modification time auditDBTime.
 func auditCombinedVuXML(t testing.TB) string {
 	t.Helper()
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n")
-	for _, y := range []string{"2026", "2025", "2003"} {
-		data, err := os.ReadFile("../../testdata/vuxml/vuln-" + y + ".xml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(data)
-	}
-	b.WriteString("</vuxml>\n")
-	if sum := sha256.Sum256(b.Bytes()); hex.EncodeToString(sum[:]) != "039fa36c2dc42422325c0c6c66f562f9415ad599b21f4aad685fe25d3da4407f" {
-		t.Fatalf("assembled document has SHA-256 %x", sum)
+	data, err := vectors.CombinedVuXML("../../testdata/vuxml")
+	if err != nil {
+		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "vuxml-combined.xml")
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chtimes(path, auditDBTime, auditDBTime); err != nil {
@@ -193,7 +179,7 @@ func TestAuditJSONVectors(t *testing.T) {
 		t.Errorf("summary %+v, want %d packages, %d vulnerable", r.Summary, len(ls), vulnerable)
 	}
 	if len(r.Databases) != 1 || r.Databases[0].Entries != 237 || r.Databases[0].Format != "vuxml" ||
-		r.Databases[0].SHA256 != "039fa36c2dc42422325c0c6c66f562f9415ad599b21f4aad685fe25d3da4407f" {
+		r.Databases[0].SHA256 != vectors.CombinedVuXMLSHA256 {
 		t.Errorf("databases %+v", r.Databases)
 	}
 	// The exit status of each operand alone, as pkg's: 1 when VIDS is not
