@@ -42,6 +42,7 @@ type auditFlags struct {
 	installed          bool
 	ignore             string
 	showIgnored, noEOL bool
+	noExternal         bool
 }
 
 // auditFormats are the --format values and their renderers.
@@ -120,6 +121,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.ignore, "ignore", "", "ignore rules file (default audit.ignore_file)")
 	fl.BoolVar(&f.showIgnored, "show-ignored", false, "also list the findings that ignore rules silence")
 	fl.BoolVar(&f.noEOL, "no-eol", false, "skip pkgsrc end-of-life entries (as CHECK_END_OF_LIFE=no)")
+	fl.BoolVar(&f.noExternal, "no-external-entities", false, "refuse the external entities of a vuln.xml wrapper instead of reading the year files they name")
 	return c
 }
 
@@ -184,7 +186,7 @@ func (r *auditRun) run() error {
 	// pkg's own formats print no dates and no references but CVE names:
 	// the advisories need not hold them.
 	brief := format == "text" || strings.HasPrefix(format, "pkg-json")
-	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json"}, Brief: brief})
+	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json", NoExternalEntities: r.flags.noExternal}, Brief: brief})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%w (download it with pkgaudit audit -F or pkgaudit fetch)", err)
