@@ -61,6 +61,13 @@ func BenchmarkParse(b *testing.B) {
 	b.Run("large", func(b *testing.B) { benchParse(b, workload.Large(), Parse, ParseOptions{}) })
 	b.Run("standard-nocopy", func(b *testing.B) { benchParse(b, workload.Standard(), Parse, ParseOptions{NoCopy: true}) })
 	b.Run("large-nocopy", func(b *testing.B) { benchParse(b, workload.Large(), Parse, ParseOptions{NoCopy: true}) })
+	// Brief, NoCopy, with a Parser reusing its memory: what feed does for
+	// an audit (on chunks of the document).
+	var p Parser
+	b.Run("standard-brief", func(b *testing.B) {
+		benchParse(b, workload.Standard(), p.Parse, ParseOptions{NoCopy: true, Brief: true})
+	})
+	b.Run("large-brief", func(b *testing.B) { benchParse(b, workload.Large(), p.Parse, ParseOptions{NoCopy: true, Brief: true}) })
 }
 
 func BenchmarkParseFile(b *testing.B) {

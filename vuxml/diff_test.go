@@ -39,8 +39,12 @@ func diffDocs(a, b *Document) string {
 
 // differential parses data with the oracle and the fast parser and
 // reports any disagreement: both must fail, or both succeed with equal
-// Documents.
+// Documents. The fast parser's Brief parses must also agree with its full
+// one (briefDifferential).
 func differential(data []byte, opts ParseOptions) error {
+	if err := briefDifferential(data, opts); err != nil {
+		return err
+	}
 	st, werr := parseStdState(data, opts)
 	if errors.Is(werr, errStdUnsupported) {
 		return nil

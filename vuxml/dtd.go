@@ -470,6 +470,10 @@ func predefined(name string) (byte, bool) {
 	return 0, false
 }
 
+// predefinedText is the text of each predefined entity's character, not
+// built on each use.
+var predefinedText = [128]string{'<': "<", '>': ">", '&': "&", '\'': "'", '"': "\""}
+
 // xhtmlEntity returns the text of an XHTML 1.0 named entity (the lat1,
 // symbol and special sets, as encoding/xml's HTMLEntity table).
 func xhtmlEntity(name string) (string, bool) {
@@ -500,7 +504,7 @@ type entityTable struct {
 
 func (t *entityTable) lookup(name string) (refKind, *entityDecl, string) {
 	if c, ok := predefined(name); ok {
-		return refPredefined, nil, string(c)
+		return refPredefined, nil, predefinedText[c]
 	}
 	if d, ok := t.decls[name]; ok {
 		if d.external {

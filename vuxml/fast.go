@@ -16,6 +16,11 @@ import (
 // parseFast parses data; owned says that data is ours and never modified
 // afterwards (so the model may point into it without a copy).
 func parseFast(data []byte, opts ParseOptions, owned bool) (*Document, error) {
+	return parseWith(nil, data, opts, owned)
+}
+
+// parseWith parses data with the memory of r (nil: fresh memory).
+func parseWith(r *Parser, data []byte, opts ParseOptions, owned bool) (*Document, error) {
 	opts = opts.withDefaults()
 	if int64(len(data)) > opts.MaxSize {
 		return nil, tooLarge(opts.FileName, opts.MaxSize)
@@ -23,11 +28,40 @@ func parseFast(data []byte, opts ParseOptions, owned bool) (*Document, error) {
 	str := immutable(data, owned)
 	s := newState(opts)
 	s.total = int64(len(data))
-	p := newFastParser(s, &fastAlloc{size: len(data)}, str, opts.FileName, false, 0)
+	var a *fastAlloc
+	var tz *Tokenizer
+	if r != nil {
+		a, tz = &r.a, &r.tz
+		a.reset(len(data))
+		r.doc = Document{Entries: r.doc.Entries[:0], Issues: r.doc.Issues[:0]}
+		s.doc = &r.doc
+	} else {
+		a = &fastAlloc{size: len(data)}
+	}
+	p := newFastParser(s, a, str, opts.FileName, false, 0, tz)
 	if err := p.document(); err != nil {
 		return nil, err
 	}
 	return s.doc, nil
+}
+
+// Parser parses one document after another with the same memory: the
+// model of each Document is carved out of the blocks of the previous
+// ones, which saves allocating (and, with the collector off, faulting in)
+// fresh memory for every document of a long run, such as the chunks of a
+// big file. So a Document a Parser returns, and everything in it, is
+// valid only until its next call of Parse. The zero Parser is ready to
+// use; it is not safe for concurrent use.
+type Parser struct {
+	a   fastAlloc
+	tz  Tokenizer
+	doc Document
+}
+
+// Parse parses data as the package's Parse does (copying it unless
+// opts.NoCopy), into the memory of the previous call.
+func (r *Parser) Parse(data []byte, opts ParseOptions) (*Document, error) {
+	return parseWith(r, data, opts, opts.NoCopy)
 }
 
 // immutable returns data as a string, copying it unless owned.
@@ -46,6 +80,35 @@ func immutable(data []byte, owned bool) string {
 type slab[T any] struct {
 	buf  []T
 	last int // the size of the last block
+	// With keep, every block is also kept in blocks, so that reset can
+	// hand them out again (next is the first not handed out since).
+	keep   bool
+	blocks [][]T
+	next   int
+}
+
+// reset hands the kept blocks out again from the first.
+func (s *slab[T]) reset() {
+	s.buf, s.next = nil, 0
+}
+
+// block returns a block of at least n elements: the next kept one that
+// is large enough, else a new one.
+func (s *slab[T]) block(n, full, size int) []T {
+	for s.next < len(s.blocks) {
+		b := s.blocks[s.next]
+		s.next++
+		if len(b) >= n {
+			return b
+		}
+	}
+	s.last = blockSize(s.last, full, size)
+	b := make([]T, max(s.last, n))
+	if s.keep {
+		s.blocks = append(s.blocks, b)
+		s.next = len(s.blocks)
+	}
+	return b
 }
 
 // blockSize is the size of the next block of a slab whose last block had
@@ -68,8 +131,7 @@ func (s *slab[T]) copy(src []T, full, size int) []T {
 		return nil
 	}
 	if len(s.buf) < len(src) {
-		s.last = blockSize(s.last, full, size)
-		s.buf = make([]T, max(s.last, len(src)))
+		s.buf = s.block(len(src), full, size)
 	}
 	dst := s.buf[:len(src):len(src)]
 	copy(dst, src)
@@ -82,14 +144,16 @@ func (s *slab[T]) copy(src []T, full, size int) []T {
 type fastAlloc struct {
 	// size is the length of the input, which the first blocks are sized
 	// by (see blockSize).
-	size        int
-	entries     []Entry
-	lastEntries int
-	affects     slab[Affected]
-	names       slab[Name]
-	ranges      slab[Range]
-	bounds      slab[Bound]
-	refs        slab[Reference]
+	size int
+	// reused: the memory of a Parser, handed out again by reset (entries
+	// are then zeroed as they are handed out)
+	reused  bool
+	entries slab[Entry]
+	affects slab[Affected]
+	names   slab[Name]
+	ranges  slab[Range]
+	bounds  slab[Bound]
+	refs    slab[Reference]
 	// scratch lists of the element being read
 	tmpAff    []Affected
 	tmpNames  []Name
@@ -102,13 +166,33 @@ type fastAlloc struct {
 }
 
 func (a *fastAlloc) entry() *Entry {
-	if len(a.entries) == 0 {
-		a.lastEntries = blockSize(a.lastEntries, 256, a.size)
-		a.entries = make([]Entry, a.lastEntries)
+	s := &a.entries
+	if len(s.buf) == 0 {
+		s.buf = s.block(1, 256, a.size)
 	}
-	e := &a.entries[0]
-	a.entries = a.entries[1:]
+	e := &s.buf[0]
+	s.buf = s.buf[1:]
+	if a.reused {
+		*e = Entry{}
+	}
 	return e
+}
+
+// reset readies a Parser's memory for an input of size bytes: the blocks
+// of the previous documents are handed out again.
+func (a *fastAlloc) reset(size int) {
+	a.size = size
+	if !a.entries.keep {
+		a.entries.keep, a.affects.keep, a.names.keep, a.ranges.keep, a.bounds.keep, a.refs.keep = true, true, true, true, true, true
+		return
+	}
+	a.reused = true
+	a.entries.reset()
+	a.affects.reset()
+	a.names.reset()
+	a.ranges.reset()
+	a.bounds.reset()
+	a.refs.reset()
 }
 
 type fastParser struct {
@@ -120,20 +204,38 @@ type fastParser struct {
 	tz     *Tokenizer
 	peek   bool // tz.tok is the current token again
 	entity bool
+	// brief: ParseOptions.Brief (no Issues, no positions but the
+	// entries', only what an audit reads of each entry)
+	brief bool
 }
 
-func newFastParser(s *pstate, a *fastAlloc, str, file string, entity bool, depth0 int) *fastParser {
+// newFastParser makes a parser of str; tz, when not nil, is the
+// tokenizer whose memory to reuse.
+func newFastParser(s *pstate, a *fastAlloc, str, file string, entity bool, depth0 int, tz *Tokenizer) *fastParser {
 	var src []byte
 	if len(str) > 0 {
 		src = unsafe.Slice(unsafe.StringData(str), len(str))
 	}
-	p := &fastParser{s: s, a: a, str: str, src: src, file: file, entity: entity}
-	p.tz = NewTokenizer(src, TokenizerOptions{FileName: file, MaxDepth: s.opts.MaxDepth, Entity: entity})
+	p := &fastParser{s: s, a: a, str: str, src: src, file: file, entity: entity, brief: s.opts.Brief}
+	if tz == nil {
+		tz = &Tokenizer{}
+	}
+	tz.init(src, TokenizerOptions{FileName: file, MaxDepth: s.opts.MaxDepth, Entity: entity})
+	p.tz = tz
 	p.tz.base = depth0
 	return p
 }
 
 func (p *fastParser) pos(off int) Pos { return p.tz.Position(off) }
+
+// kpos is the position of an element other than an entry: none when
+// brief.
+func (p *fastParser) kpos(off int) Pos {
+	if p.brief {
+		return Pos{}
+	}
+	return p.tz.Position(off)
+}
 
 func (p *fastParser) fail(off int, sentinel error, format string, args ...any) error {
 	return p.tz.fail(off, sentinel, format, args...)
@@ -421,7 +523,7 @@ func (p *fastParser) runText(tok *Token, c *ctx, r *fastRun) (*entityDecl, error
 
 // flush ends the run, giving the element's text Issue.
 func (p *fastParser) flush(c *ctx, r *fastRun) {
-	if r.on && !r.ws && !c.textSeen {
+	if r.on && !r.ws && !c.textSeen && !p.brief {
 		c.textSeen = true
 		where := "<" + c.name + ">"
 		if c.id == eUnknown {
@@ -435,6 +537,9 @@ func (p *fastParser) flush(c *ctx, r *fastRun) {
 // structural handles a token other than a tag in element-only content;
 // external entities are parsed where allowExt.
 func (p *fastParser) structural(tok *Token, c *ctx, r *fastRun, allowExt bool) error {
+	if p.brief {
+		return p.briefStructural(tok, c, allowExt)
+	}
 	switch tok.Kind {
 	case TextToken:
 		if !r.on {
@@ -465,6 +570,26 @@ func (p *fastParser) structural(tok *Token, c *ctx, r *fastRun, allowExt bool) e
 	return nil
 }
 
+// briefStructural is structural without text runs and their Issues:
+// what can fail (references, DOCTYPE) is checked as structural does.
+func (p *fastParser) briefStructural(tok *Token, c *ctx, allowExt bool) error {
+	switch tok.Kind {
+	case EntityRefToken:
+		b, _, ext, err := p.ref(tok, p.a.buf[:0])
+		p.a.buf = b
+		if err != nil || ext == nil {
+			return err
+		}
+		if !allowExt {
+			return p.fail(tok.Span.Start, ErrStructure, "external entity &%s; is only allowed in <vuxml>", ext.name)
+		}
+		return p.external(ext, tok.Span.Start, c.anchor)
+	case DoctypeToken:
+		return p.fail(tok.Span.Start, ErrSyntax, "<!DOCTYPE not allowed here")
+	}
+	return nil
+}
+
 func (p *fastParser) external(d *entityDecl, refAt int, anchor Pos) error {
 	data, file, msg, sentinel := p.s.loadExternal(d)
 	if msg != "" {
@@ -472,7 +597,7 @@ func (p *fastParser) external(d *entityDecl, refAt int, anchor Pos) error {
 	}
 	p.s.active = append(p.s.active, d.name)
 	defer func() { p.s.active = p.s.active[:len(p.s.active)-1] }()
-	sub := newFastParser(p.s, p.a, immutable(data, true), file, true, p.tz.base+p.tz.Depth())
+	sub := newFastParser(p.s, p.a, immutable(data, true), file, true, p.tz.base+p.tz.Depth(), nil)
 	return sub.content(eUnknown, nil, anchor)
 }
 
@@ -481,7 +606,7 @@ func (p *fastParser) external(d *entityDecl, refAt int, anchor Pos) error {
 func (p *fastParser) content(parent elemID, st *Token, anchor Pos) error {
 	c := ctx{id: parent, anchor: anchor}
 	if st != nil {
-		c.name, c.pos = p.sub(st.Name), p.pos(st.Span.Start)
+		c.name, c.pos = p.sub(st.Name), p.kpos(st.Span.Start)
 		c.anchor = c.pos
 		if st.SelfClosing {
 			return nil
@@ -528,11 +653,14 @@ func (p *fastParser) content(parent elemID, st *Token, anchor Pos) error {
 }
 
 func (p *fastParser) unknown(tok *Token, c *ctx) error {
+	if p.brief {
+		return p.skip(tok, Pos{}, c.vid, nil)
+	}
 	where := "<" + c.name + ">"
 	if c.name == "" {
 		where = "the document"
 	}
-	pos := p.pos(tok.Span.Start)
+	pos := p.kpos(tok.Span.Start)
 	p.s.issue(pos, c.vid, IssueUnknownElement, "unknown element <%s> in %s", p.sub(tok.Name), where)
 	return p.skip(tok, pos, c.vid, nil)
 }
@@ -611,7 +739,7 @@ func (p *fastParser) skip(st *Token, stPos Pos, vid string, collect *[]byte) err
 // vocabStart decodes a VuXML element's attributes and records its Issues.
 func (p *fastParser) vocabStart(id elemID, tok *Token, pos Pos, vid string) (string, bool, []Attr, error) {
 	if len(tok.Attrs) == 0 {
-		if p.sub(tok.Name) == elemNames[id] && id != eVuxml {
+		if p.brief || p.sub(tok.Name) == elemNames[id] && id != eVuxml {
 			return "", false, nil, nil // nothing to record
 		}
 		v, has, ra := p.s.startVocab(id, p.sub(tok.Name), pos, vid, nil)
@@ -676,17 +804,21 @@ func (p *fastParser) child(it *iter) (bool, error) {
 			p.flush(&it.c, &it.r)
 			qname := p.sub(tok.Name)
 			cid, _ := lookupElem(qname)
-			pos := p.pos(tok.Span.Start)
+			pos := p.kpos(tok.Span.Start)
 			switch {
 			case cid != eUnknown && !allowedIn(it.id, cid):
 				return false, p.fail(tok.Span.Start, ErrStructure, "%s", notAllowed(qname, elemNames[it.id]))
 			case cid == eUnknown && !it.unknownKids:
-				it.kids = append(it.kids, kid{eUnknown, pos})
+				if !p.brief {
+					it.kids = append(it.kids, kid{eUnknown, pos})
+				}
 				if err := p.unknown(tok, &it.c); err != nil {
 					return false, err
 				}
 			default:
-				it.kids = append(it.kids, kid{cid, pos})
+				if !p.brief {
+					it.kids = append(it.kids, kid{cid, pos})
+				}
 				it.cid, it.cpos = cid, pos
 				return true, nil
 			}
@@ -741,14 +873,22 @@ func (p *fastParser) vuln(st Token) error {
 			}
 			err = p.affects(&ch, cpos, vid)
 		case eDescription:
-			err = p.description(&ch, cpos, e)
+			if p.brief {
+				err = p.briefDescription(&ch, cpos, e.VID)
+			} else {
+				err = p.description(&ch, cpos, e)
+			}
 		case eReferences:
 			if !e.ReferencesPos.IsValid() {
 				e.ReferencesPos = cpos
 			}
 			err = p.references(&ch, cpos, vid)
 		case eDates:
-			err = p.dates(&ch, cpos, e)
+			if p.brief {
+				err = p.briefDates(&ch, cpos, e.VID)
+			} else {
+				err = p.dates(&ch, cpos, e)
+			}
 		case eCancelled:
 			err = p.cancelled(&ch, cpos, e)
 		}
@@ -759,7 +899,9 @@ func (p *fastParser) vuln(st Token) error {
 	e.End = it.end.End
 	e.Affects = a.affects.copy(a.tmpAff, 512, a.size)
 	e.References = a.refs.copy(a.tmpRefs, 1024, a.size)
-	p.s.checkEntry(e, hasVID, it.kids)
+	if !p.brief {
+		p.s.checkEntry(e, hasVID, it.kids)
+	}
 	p.a.kids[1] = it.kids
 	p.s.doc.Entries = append(p.s.doc.Entries, e)
 	return nil
@@ -808,7 +950,7 @@ func (p *fastParser) textContent(st *Token, pos Pos, vid string) (string, error)
 			if id, _ := lookupElem(qname); id != eUnknown {
 				return "", p.fail(tok.Span.Start, ErrStructure, "%s", notAllowed(qname, p.sub(stName)))
 			}
-			cpos := p.pos(tok.Span.Start)
+			cpos := p.kpos(tok.Span.Start)
 			p.s.issue(cpos, vid, IssueUnknownElement, "element <%s> inside <%s>, which holds text only", qname, p.sub(stName))
 			if err := p.skip(tok, cpos, vid, &b); err != nil {
 				return "", err
@@ -859,7 +1001,9 @@ func (p *fastParser) affects(st *Token, pos Pos, vid string) error {
 			return err
 		}
 	}
-	p.s.checkAffects(pos, vid, it.kids)
+	if !p.brief {
+		p.s.checkAffects(pos, vid, it.kids)
+	}
 	p.a.kids[2] = it.kids
 	return nil
 }
@@ -900,7 +1044,9 @@ func (p *fastParser) pkg(st *Token, pos Pos, id elemID, vid string) error {
 	}
 	af.Names = al.names.copy(al.tmpNames, 2048, al.size)
 	af.Ranges = al.ranges.copy(al.tmpRanges, 2048, al.size)
-	p.s.checkPackage(&af, vid, it.kids)
+	if !p.brief {
+		p.s.checkPackage(&af, vid, it.kids)
+	}
 	p.a.kids[3] = it.kids
 	al.tmpAff = append(al.tmpAff, af)
 	return nil
@@ -952,7 +1098,12 @@ func (p *fastParser) references(st *Token, pos Pos, vid string) error {
 		ch := p.tz.tok
 		cpos := it.cpos
 		r := Reference{Kind: elemNames[it.cid], Pos: cpos}
-		if it.cid == eUnknown {
+		if it.cid == eUnknown && p.brief {
+			// decodeAttrs fails where checkAttrs does
+			if _, err := p.checkAttrs(&ch); err != nil {
+				return err
+			}
+		} else if it.cid == eUnknown {
 			r.Kind = p.sub(ch.Name)
 			attrs, refs, err := p.decodeAttrs(&ch)
 			if err != nil {
@@ -975,6 +1126,12 @@ func (p *fastParser) references(st *Token, pos Pos, vid string) error {
 		v, err := p.textContent(&ch, cpos, vid)
 		if err != nil {
 			return err
+		}
+		if p.brief {
+			if it.cid != eCvename {
+				continue
+			}
+			r.Attrs = nil
 		}
 		r.Value = v
 		al.tmpRefs = append(al.tmpRefs, r)
@@ -1018,6 +1175,25 @@ func (p *fastParser) dates(st *Token, pos Pos, e *Entry) error {
 	return nil
 }
 
+// briefDates reads a <dates> as dates does, keeping nothing.
+func (p *fastParser) briefDates(st *Token, pos Pos, vid string) error {
+	if _, _, _, err := p.vocabStart(eDates, st, pos, vid); err != nil {
+		return err
+	}
+	var it iter
+	p.open(&it, eDates, st, pos, vid, 2, false)
+	for {
+		ok, err := p.child(&it)
+		if err != nil || !ok {
+			return err
+		}
+		ch := p.tz.tok
+		if _, err := p.textElem(it.cid, &ch, it.cpos, vid); err != nil {
+			return err
+		}
+	}
+}
+
 func (p *fastParser) cancelled(st *Token, pos Pos, e *Entry) error {
 	sup, _, _, err := p.vocabStart(eCancelled, st, pos, e.VID)
 	if err != nil {
@@ -1037,6 +1213,56 @@ func (p *fastParser) cancelled(st *Token, pos Pos, e *Entry) error {
 	p.a.kids[2] = it.kids
 	e.Cancelled = &Cancelled{Pos: pos, Superseded: sup}
 	return nil
+}
+
+// briefDescription reads a <description> as description does, keeping
+// nothing: the same tokens are read, and what can fail there (attribute
+// values and entity references, the end of the input, a DOCTYPE) is
+// checked the same way; body's attributes are decoded by description only
+// for an Issue, and decoding fails exactly where checkAttrs does.
+func (p *fastParser) briefDescription(st *Token, pos Pos, vid string) error {
+	if _, _, _, err := p.vocabStart(eDescription, st, pos, vid); err != nil {
+		return err
+	}
+	if st.SelfClosing {
+		return nil
+	}
+	depth := 0
+	for {
+		if err := p.advance(); err != nil {
+			return err
+		}
+		tok := &p.tz.tok
+		switch tok.Kind {
+		case StartTagToken:
+			if len(tok.Attrs) > 0 {
+				if _, err := p.checkAttrs(tok); err != nil {
+					return err
+				}
+			}
+			if !tok.SelfClosing {
+				depth++
+			}
+		case EndTagToken:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		case EntityRefToken:
+			b, _, ext, err := p.ref(tok, p.a.buf[:0])
+			p.a.buf = b
+			if err != nil {
+				return err
+			}
+			if ext != nil {
+				return p.fail(tok.Span.Start, ErrStructure, "external entity &%s; is only allowed in <vuxml>", ext.name)
+			}
+		case 0:
+			return p.fail(tok.Span.Start, ErrSyntax, "unexpected end of input: <%s> not closed", p.sub(st.Name))
+		case DoctypeToken:
+			return p.fail(tok.Span.Start, ErrSyntax, "<!DOCTYPE not allowed here")
+		}
+	}
 }
 
 func (p *fastParser) description(st *Token, pos Pos, e *Entry) error {

@@ -46,6 +46,14 @@ type ParseOptions struct {
 	// the caller must never modify data afterwards. It saves the copy
 	// (time, and memory the size of the input). ParseFile never copies.
 	NoCopy bool
+	// Brief records of each entry only what an audit reads: VID, Pos,
+	// Start, End, Topic, Affects (kinds, names, ranges and bounds, without
+	// their positions), the <cvename> References (Kind and Value) and
+	// Cancelled (without its position). The rest is left empty: Issues,
+	// Description, Dates, the other references, the other positions. The
+	// input is checked exactly as without Brief: the same documents are
+	// accepted, and the same errors returned for the others.
+	Brief bool
 }
 
 func (o ParseOptions) withDefaults() ParseOptions {

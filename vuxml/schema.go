@@ -261,12 +261,18 @@ func newState(opts ParseOptions) *pstate {
 }
 
 func (s *pstate) issue(pos Pos, vid string, kind IssueKind, format string, args ...any) {
+	if s.opts.Brief {
+		return
+	}
 	s.doc.Issues = append(s.doc.Issues, Issue{Pos: pos, VID: vid, Kind: kind, Msg: fmt.Sprintf(format, args...)})
 }
 
 // entityIssue records the use of a named entity (other than the five
 // predefined ones and external entities) once per anchor element.
 func (s *pstate) entityIssue(anchor Pos, vid, name string, kind refKind) {
+	if s.opts.Brief {
+		return
+	}
 	k := entKey{anchor, name}
 	if s.dedup == nil {
 		s.dedup = map[entKey]bool{}

@@ -131,14 +131,21 @@ type Tokenizer struct {
 
 // NewTokenizer returns a tokenizer over src.
 func NewTokenizer(src []byte, opts TokenizerOptions) *Tokenizer {
+	t := &Tokenizer{}
+	t.init(src, opts)
+	return t
+}
+
+// init makes t a new tokenizer over src, keeping the memory of its stack
+// and attribute lists.
+func (t *Tokenizer) init(src []byte, opts TokenizerOptions) {
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
-	t := &Tokenizer{src: src, opts: opts, lt: -1, lc: newLineCounter(src)}
+	*t = Tokenizer{src: src, opts: opts, lt: -1, lc: newLineCounter(src), stack: t.stack[:0], attrs: t.attrs[:0]}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		t.i = 3
 	}
-	return t
 }
 
 // Pos returns the 1-based line and byte column of an offset. It is
