@@ -38,8 +38,9 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		ix, infos, err := open(paths, opts)
 		return ix, infos, err
 	}
-	// The cache is keyed by content: hash it.
+	// The cache is keyed by content: hash it. It holds whole advisories.
 	opts.Feed.NoHash = false
+	opts.Feed.Brief = false
 	fp, ok := fingerprint(opts)
 	if !ok {
 		return open(paths, opts)
@@ -93,6 +94,10 @@ func open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 	w := newStreamWriter(opts.Index, size)
 	// Records for this run only can be brief; those of a cache cannot.
 	w.enc.brief = opts.Brief && opts.CacheDir == ""
+	if w.enc.brief {
+		// Nor need the advisories hold more.
+		opts.Feed.Brief = true
+	}
 	infos := make([]*feed.DatabaseInfo, len(paths))
 	for i, p := range paths {
 		w.begin()

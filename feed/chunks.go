@@ -123,6 +123,9 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			// The worker's parser: its memory serves chunk after chunk
+			// (the converter copies out what the advisories keep).
+			var vp vuxml.Parser
 			for {
 				ahead <- struct{}{}
 				i := int(next.Add(1) - 1)
@@ -139,7 +142,7 @@ func parseChunked(read readFunc, size int64, po vuxml.ParseOptions, sink Sink) (
 				default:
 					m = &chunkMem{conv: converter{reuse: transient}}
 				}
-				r, ok := parseChunk(read, m, starts[i], e, po, i == 0, col0, !transient)
+				r, ok := parseChunk(read, &vp, m, starts[i], e, po, i == 0, col0, !transient)
 				r.ok, r.mem = ok, m
 				done[i] <- r // buffered: never blocks
 			}
@@ -241,14 +244,14 @@ func vulnLine(b []byte) int {
 // parseChunk parses the chunk [start, end), read into m, as a fragment of
 // <vuln> elements and converts it with m's converter (copying the strings
 // out of the chunk or not).
-func parseChunk(read readFunc, m *chunkMem, start, end int64, po vuxml.ParseOptions, first bool, col0 int, copy bool) (chunkResult, bool) {
+func parseChunk(read readFunc, vp *vuxml.Parser, m *chunkMem, start, end int64, po vuxml.ParseOptions, first bool, col0 int, copy bool) (chunkResult, bool) {
 	buf, err := read(m.buf, start, end)
 	if err != nil {
 		return chunkResult{}, false
 	}
 	m.buf = buf
 	po.NoExternalEntities = true
-	doc, err := vuxml.Parse(buf, po)
+	doc, err := vp.Parse(buf, po)
 	if err != nil || len(doc.Entries) == 0 && bytes.Contains(buf, []byte("<vuln")) {
 		return chunkResult{}, false
 	}

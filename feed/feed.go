@@ -95,6 +95,13 @@ type Options struct {
 	// (SHA-256 costs about 1 ms per MB), for callers that do not show it.
 	// audit.Open ignores it when it keeps a cache, which needs the hash.
 	NoHash bool
+	// Brief lets VuXML advisories lack what pkg audit's reports never
+	// print (audit.OpenOptions.Brief): references other than the cvename
+	// ones, and the dates. The document is parsed with
+	// vuxml.ParseOptions.Brief, which checks it exactly as a full parse
+	// does but builds only the rest. audit.Open ignores it when it keeps
+	// a cache, which holds whole advisories.
+	Brief bool
 }
 
 // Error is a database that could not be loaded.

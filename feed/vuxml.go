@@ -25,7 +25,7 @@ const vuxmlWWW = "https://vuxml.FreeBSD.org/freebsd/"
 // into the input, as FromVuXML copies out every string it keeps and the
 // Document is dropped right after (so a chunk's buffer can be reused).
 func vuxmlOptions(name string, opts Options) vuxml.ParseOptions {
-	return vuxml.ParseOptions{FileName: name, NoExternalEntities: opts.NoExternalEntities, MaxSize: opts.MaxSize, NoCopy: true}
+	return vuxml.ParseOptions{FileName: name, NoExternalEntities: opts.NoExternalEntities, MaxSize: opts.MaxSize, NoCopy: true, Brief: opts.Brief}
 }
 
 func parseVuXML(src *source) (*Database, error) {
