@@ -39,23 +39,23 @@ var badASCII = func() (t [128]bool) {
 }()
 
 // checkChars returns the offset of the first byte of src that does not
-// begin a valid UTF-8 encoded XML Char, or -1. Eight bytes are tested at a
-// time: an ASCII word passes when it has no control byte other than tab,
-// LF and CR; only words with other bytes are decoded.
+// begin a valid UTF-8 encoded XML Char, or -1. Sixteen bytes are tested at
+// a time: ASCII words pass when they have no control byte other than tab,
+// LF and CR (badControls); only words with other bytes are decoded.
 func checkChars(src []byte) int {
 	const hi = 0x8080808080808080
 	i := 0
-	for i+8 <= len(src) {
-		w := binary.LittleEndian.Uint64(src[i:])
-		if w&hi == 0 {
-			// high bit set for each byte < 0x20 (no carries: bytes < 0x80)
-			ctrl := ^(w + 0x6060606060606060) & hi
-			if ctrl == 0 || ctrl&^(eqMask(w, '\t')|eqMask(w, '\n')|eqMask(w, '\r')) == 0 {
-				i += 8
-				continue
-			}
+	for i+32 <= len(src) {
+		b := src[i : i+32 : i+32]
+		w1 := binary.LittleEndian.Uint64(b[:8])
+		w2 := binary.LittleEndian.Uint64(b[8:16])
+		w3 := binary.LittleEndian.Uint64(b[16:24])
+		w4 := binary.LittleEndian.Uint64(b[24:])
+		if (w1|w2|w3|w4)&hi == 0 && badControls(w1)|badControls(w2)|badControls(w3)|badControls(w4) == 0 {
+			i += 32
+			continue
 		}
-		end := i + 8
+		end := i + 32
 		for i < end {
 			n, ok := checkChar(src, i)
 			if !ok {
@@ -74,11 +74,16 @@ func checkChars(src []byte) int {
 	return -1
 }
 
-// eqMask sets the high bit of each byte of w (all < 0x80) equal to c.
-func eqMask(w uint64, c byte) uint64 {
-	const lo7 = 0x7f7f7f7f7f7f7f7f
-	x := w ^ (0x0101010101010101 * uint64(c))
-	return ^(((x & lo7) + lo7) | x) & 0x8080808080808080
+// badControls sets the high bit of each byte of w (all < 0x80) that is a
+// control character other than tab (9), LF (10) and CR (13). Each test
+// adds a constant to every byte (which cannot carry into the next, as no
+// byte reaches 0x80) so that the high bit tells the byte is at least some
+// value: below 0x20, and outside 9-10 and 13-13.
+func badControls(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	// w + (0x80-v)*ones has the high bit of each byte >= v
+	ok := (w+(0x80-9)*ones)&^(w+(0x80-11)*ones) | (w+(0x80-13)*ones)&^(w+(0x80-14)*ones)
+	return ^(w + (0x80-0x20)*ones) &^ ok & 0x8080808080808080
 }
 
 // checkChar checks the character at src[i] and returns its length.

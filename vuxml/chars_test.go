@@ -3,6 +3,8 @@ package vuxml
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pkgaudit/pkgaudit/internal/workload"
 )
 
 // checkCharsSlow is the obvious definition of checkChars.
@@ -36,4 +38,15 @@ func FuzzCheckChars(f *testing.F) {
 			t.Fatalf("%q: got %d, want %d", b, got, want)
 		}
 	})
+}
+
+// BenchmarkCheckChars: the character check over the 24 MB document.
+func BenchmarkCheckChars(b *testing.B) {
+	doc, _ := workload.Cached(workload.Standard())
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if checkChars(doc) >= 0 {
+			b.Fatal("bad character")
+		}
+	}
 }

@@ -440,9 +440,22 @@ func (t *Tokenizer) checkDupAttrs(i int, attrs []TokenAttr) error {
 
 func (t *Tokenizer) endTag(i int) error {
 	src := t.src
-	ne := t.name(i + 2)
-	if err := t.checkQName(i+2, ne, "element"); err != nil {
-		return err
+	n := len(t.stack)
+	// Nearly always the name is the open element's, which was checked at
+	// its start tag: compared in place, it needs no scan nor check.
+	var top Span
+	ne, same := 0, false
+	if n > 0 {
+		top = t.stack[n-1]
+		if e := i + 2 + top.Len(); e < len(src) && nameByte[src[e]] == 0 && string(src[i+2:e]) == string(src[top.Start:top.End]) {
+			ne, same = e, true
+		}
+	}
+	if !same {
+		ne = t.name(i + 2)
+		if err := t.checkQName(i+2, ne, "element"); err != nil {
+			return err
+		}
 	}
 	j := ne
 	for j < len(src) && isSpace(src[j]) {
@@ -451,13 +464,11 @@ func (t *Tokenizer) endTag(i int) error {
 	if j >= len(src) || src[j] != '>' {
 		return t.fail(j, ErrSyntax, "expected > in </%s", src[i+2:ne])
 	}
-	name := src[i+2 : ne]
-	n := len(t.stack)
-	if n == 0 {
-		return t.fail(i, ErrSyntax, "unexpected end tag </%s>", name)
-	}
-	top := t.stack[n-1]
-	if !bytes.Equal(name, src[top.Start:top.End]) {
+	if !same {
+		name := src[i+2 : ne]
+		if n == 0 {
+			return t.fail(i, ErrSyntax, "unexpected end tag </%s>", name)
+		}
 		return t.fail(i, ErrSyntax, "end tag </%s> does not match <%s>", name, src[top.Start:top.End])
 	}
 	t.stack = t.stack[:n-1]
