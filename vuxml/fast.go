@@ -263,6 +263,21 @@ func (p *fastParser) advance() error {
 	return err
 }
 
+// advanceSpace is advance in element-only content: when brief, white
+// space between markup (which means nothing there) gives no token.
+func (p *fastParser) advanceSpace() error {
+	if !p.brief || p.peek {
+		return p.advance()
+	}
+	err := p.tz.advanceSpace()
+	if err == io.EOF {
+		n := len(p.src)
+		p.tz.tok = Token{Span: Span{n, n}}
+		return nil
+	}
+	return err
+}
+
 func (p *fastParser) sub(s Span) string { return p.str[s.Start:s.End] }
 
 func (p *fastParser) skipSpace(off int) int {
@@ -614,7 +629,7 @@ func (p *fastParser) content(parent elemID, st *Token, anchor Pos) error {
 	}
 	var r fastRun
 	for {
-		if err := p.advance(); err != nil {
+		if err := p.advanceSpace(); err != nil {
 			return err
 		}
 		tok := &p.tz.tok
@@ -788,7 +803,7 @@ func (p *fastParser) child(it *iter) (bool, error) {
 		return false, nil
 	}
 	for {
-		if err := p.advance(); err != nil {
+		if err := p.advanceSpace(); err != nil {
 			return false, err
 		}
 		tok := &p.tz.tok
@@ -1229,7 +1244,7 @@ func (p *fastParser) briefDescription(st *Token, pos Pos, vid string) error {
 	}
 	depth := 0
 	for {
-		if err := p.advance(); err != nil {
+		if err := p.advanceSpace(); err != nil {
 			return err
 		}
 		tok := &p.tz.tok

@@ -231,6 +231,24 @@ func (t *Tokenizer) advance() error {
 	return t.text(i)
 }
 
+// advanceSpace is advance for a reader to whom white space between
+// markup means nothing (Brief parses of element-only content): text of
+// white space only, up to a '<', gives no token; the next token is read
+// instead. All else is as advance.
+func (t *Tokenizer) advanceSpace() error {
+	if t.err == nil && t.checked {
+		src := t.src
+		i := t.i
+		for i < len(src) && isSpace(src[i]) {
+			i++
+		}
+		if i < len(src) && src[i] == '<' {
+			t.i = i
+		}
+	}
+	return t.advance()
+}
+
 // set makes t.tok a token of kind with these spans and depth (no
 // attributes, not self-closing, no rune), field by field: a literal
 // assigned whole is built on the stack and then copied, through the
