@@ -117,6 +117,10 @@ type Tokenizer struct {
 	opts    TokenizerOptions
 	i       int
 	lt      int // offset of the next '<' at or after i, or -1 when unknown
+	// amp and rsb are the offsets of the first '&' and the first "]]>" at
+	// or after some earlier offset (len(src) if none; -1 before the first
+	// text): valid for a text at i while they are >= i.
+	amp, rsb int
 	stack   []Span
 	attrs   []TokenAttr
 	err     error
@@ -142,7 +146,7 @@ func (t *Tokenizer) init(src []byte, opts TokenizerOptions) {
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
-	*t = Tokenizer{src: src, opts: opts, lt: -1, lc: newLineCounter(src), stack: t.stack[:0], attrs: t.attrs[:0]}
+	*t = Tokenizer{src: src, opts: opts, lt: -1, amp: -1, rsb: -1, lc: newLineCounter(src), stack: t.stack[:0], attrs: t.attrs[:0]}
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		t.i = 3
 	}
@@ -271,17 +275,29 @@ func (t *Tokenizer) text(i int) error {
 		}
 		t.lt = lt
 	}
-	end := lt
-	if k := bytes.IndexByte(src[i:lt], '&'); k >= 0 {
-		end = i + k
+	// The next '&' and the next "]]>" are looked for once and kept until
+	// the text reaches them (most texts have neither).
+	if t.amp < i {
+		if k := bytes.IndexByte(src[i:], '&'); k >= 0 {
+			t.amp = i + k
+		} else {
+			t.amp = len(src)
+		}
 	}
-	if bytes.IndexByte(src[i:end], ']') >= 0 {
-		if k := bytes.Index(src[i:end], []byte("]]>")); k >= 0 {
-			return t.fail(i+k, ErrSyntax, "]]> not allowed in text")
+	end := min(lt, t.amp)
+	if t.rsb < i {
+		if k := bytes.Index(src[i:], []byte("]]>")); k >= 0 {
+			t.rsb = i + k
+		} else {
+			t.rsb = len(src)
 		}
 	}
 	// "]]" + "&gt;" is fine, but "]]" before '>' split by nothing is not:
-	// a text token ends only at '<' or '&', so the check above is complete.
+	// a text token ends only at '<' or '&', so a "]]>" starting in it lies
+	// in it whole.
+	if t.rsb < end {
+		return t.fail(t.rsb, ErrSyntax, "]]> not allowed in text")
+	}
 	t.i = end
 	t.set(TextToken, Span{i, end}, Span{}, Span{i, end}, len(t.stack))
 	return nil
@@ -310,6 +326,42 @@ func (t *Tokenizer) name(i int) int {
 		j++
 	}
 	return j
+}
+
+// qnameByte classifies bytes for scanQName: 0 ends a name, 1 is an ASCII
+// name byte other than ':', 2 a byte that needs checkQName (':' and the
+// bytes of multi-byte characters).
+var qnameByte = func() (t [256]uint8) {
+	for b := range t {
+		switch {
+		case nameByte[b] == 0:
+		case b == ':' || b >= 0x80:
+			t[b] = 2
+		default:
+			t[b] = 1
+		}
+	}
+	return
+}()
+
+// scanQName scans the name at src[s:] and checks that it is a QName
+// (checkQName), in one pass for the usual ASCII name without a prefix.
+func (t *Tokenizer) scanQName(s int, what string) (int, error) {
+	src := t.src
+	j := s
+	var acc uint8
+	for j < len(src) {
+		f := qnameByte[src[j]]
+		if f == 0 {
+			break
+		}
+		acc |= f
+		j++
+	}
+	if acc == 1 && nameByte[src[s]] == 1 {
+		return j, nil
+	}
+	return j, t.checkQName(s, j, what)
 }
 
 func (t *Tokenizer) checkQName(s, e int, what string) error {
@@ -341,8 +393,8 @@ func (t *Tokenizer) checkQName(s, e int, what string) error {
 
 func (t *Tokenizer) startTag(i int) error {
 	src := t.src
-	ne := t.name(i + 1)
-	if err := t.checkQName(i+1, ne, "element"); err != nil {
+	ne, err := t.scanQName(i+1, "element")
+	if err != nil {
 		return err
 	}
 	attrs := t.attrs[:0]
@@ -362,8 +414,8 @@ func (t *Tokenizer) startTag(i int) error {
 		if j == sp {
 			return t.fail(j, ErrSyntax, "expected white space before attribute in <%s", src[i+1:ne])
 		}
-		an := t.name(j)
-		if err := t.checkQName(j, an, "attribute"); err != nil {
+		an, err := t.scanQName(j, "attribute")
+		if err != nil {
 			return err
 		}
 		k := an
