@@ -113,24 +113,24 @@ type TokenizerOptions struct {
 // ErrTooDeep, or ErrUnsupported for a DOCTYPE this package does not
 // handle); once Next has failed it keeps returning the same error.
 type Tokenizer struct {
-	src     []byte
-	opts    TokenizerOptions
-	i       int
-	lt      int // offset of the next '<' at or after i, or -1 when unknown
+	src  []byte
+	opts TokenizerOptions
+	i    int
+	lt   int // offset of the next '<' at or after i, or -1 when unknown
 	// amp and rsb are the offsets of the first '&' and the first "]]>" at
 	// or after some earlier offset (len(src) if none; -1 before the first
 	// text): valid for a text at i while they are >= i.
 	amp, rsb int
-	stack   []Span
-	attrs   []TokenAttr
-	err     error
-	checked bool
-	sawElem bool
-	sawDT   bool
-	dt      *doctype
-	lc      lineCounter
-	base    int   // depth of the including context (external entities)
-	tok     Token // the current token (advance fills it)
+	stack    []Span
+	attrs    []TokenAttr
+	err      error
+	checked  bool
+	sawElem  bool
+	sawDT    bool
+	dt       *doctype
+	lc       lineCounter
+	base     int   // depth of the including context (external entities)
+	tok      Token // the current token (advance fills it)
 }
 
 // NewTokenizer returns a tokenizer over src.
