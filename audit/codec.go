@@ -284,6 +284,10 @@ type slab struct {
 	ranges []advisory.Range
 	bounds []advisory.Bound
 	bytes  []byte
+	// inPlace tells that the records decoded into the slab are Go memory
+	// that outlives what is decoded from them (an index built in this
+	// run, not a mapped cache file): strings may then point into them.
+	inPlace bool
 }
 
 const slabChunk = 512
@@ -345,7 +349,7 @@ func decodeAdvisory(data string, files []string, sl *slab, brief bool) (*advisor
 	if sl == nil {
 		sl = &slab{}
 	}
-	if chunked {
+	if chunked && !sl.inPlace {
 		// Decode from a copy of the record in the slab (one copy for all
 		// its strings), not from the mapped cache file.
 		data = sl.str(data)

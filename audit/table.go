@@ -322,7 +322,8 @@ func (b *builder) table() table {
 	for _, s := range slots {
 		t.slots = le.AppendUint32(t.slots, s)
 	}
-	t.strs = string(b.strs)
+	// The builder is done with: its strings need no copy.
+	t.strs = asString(b.strs)
 	return t
 }
 

@@ -187,6 +187,9 @@ func (w *writer) index() *Index {
 	if w.records {
 		offs := append(w.offs, uint32(len(w.enc.b)))
 		ix.recs = &records{data: asString(w.enc.b), off: offs, files: w.files, brief: w.enc.brief, advs: make([]atomic.Pointer[advisory.Advisory], w.nadv)}
+		for k := range ix.recs.slabs {
+			ix.recs.slabs[k].inPlace = true // the records are never written again
+		}
 	}
 	if len(w.pats) > 0 {
 		ix.pkgsrc = true
