@@ -126,7 +126,8 @@ func TestPkgsrcAuditLinesVectors(t *testing.T) {
 
 // Open (streamed into records, parsed in chunks) finds exactly what
 // NewIndex over the whole parse finds, also when the chunking has to
-// start over (entry-like lines inside CDATA sections).
+// start over (entry-like lines inside CDATA sections), and with Brief
+// what Brief allows of it.
 func TestOpenEqualsNewIndex(t *testing.T) {
 	doc, ops := workload.Generate(workload.Config{Entries: 6000, Names: 1500, Operands: 1500, Seed: 3})
 	tricky := bytes.ReplaceAll(doc, []byte("</dates>"), []byte("</dates><!--\n</vuln>\n  <vuln vid=\"x\">\n-->"))
@@ -139,29 +140,37 @@ func TestOpenEqualsNewIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := NewIndex(feed.FromVuXML(d), Options{})
-		got, infos, err := Open([]string{path}, OpenOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if infos[0].Entries != 6000 || got.Len() != 6000 {
-			t.Fatalf("%s: %d entries, %d advisories", name, infos[0].Entries, got.Len())
-		}
-		n := 0
-		for _, op := range ops {
-			q := splitOperand(op)
-			g, w := got.Lookup(nil, q), want.Lookup(nil, q)
-			if len(g) != len(w) {
-				t.Fatalf("%s: %s: %d findings, want %d", name, op, len(g), len(w))
+		// Brief: parsed briefly too (feed.Options.Brief), the advisories
+		// as Brief allows.
+		for _, brief := range []bool{false, true} {
+			got, infos, err := Open([]string{path}, OpenOptions{Brief: brief})
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i := range g {
-				if g[i].Affected != w[i].Affected || g[i].Name != w[i].Name || g[i].Range != w[i].Range || !equalAdvisory(g[i].Advisory, w[i].Advisory) {
-					t.Fatalf("%s: %s: finding %d: %+v, want %+v", name, op, i, g[i].Advisory, w[i].Advisory)
+			if infos[0].Entries != 6000 || got.Len() != 6000 {
+				t.Fatalf("%s: %d entries, %d advisories", name, infos[0].Entries, got.Len())
+			}
+			n := 0
+			for _, op := range ops {
+				q := splitOperand(op)
+				g, w := got.Lookup(nil, q), want.Lookup(nil, q)
+				if len(g) != len(w) {
+					t.Fatalf("%s, brief %v: %s: %d findings, want %d", name, brief, op, len(g), len(w))
 				}
+				for i := range g {
+					wa := *w[i].Advisory
+					if brief {
+						wa = briefAdvisory(w[i].Advisory)
+					}
+					if g[i].Affected != w[i].Affected || g[i].Name != w[i].Name || g[i].Range != w[i].Range || !equalAdvisory(g[i].Advisory, &wa) {
+						t.Fatalf("%s, brief %v: %s: finding %d: %+v, want %+v", name, brief, op, i, g[i].Advisory, wa)
+					}
+				}
+				n += len(g)
 			}
-			n += len(g)
-		}
-		if n < 1000 {
-			t.Errorf("%s: only %d findings", name, n)
+			if n < 1000 {
+				t.Errorf("%s: only %d findings", name, n)
+			}
 		}
 	}
 }
