@@ -114,4 +114,13 @@
 // (ones containing U+10FFFF, which it uses internally, or character
 // references to white space inside attribute values, which encoding/xml
 // decodes before the oracle can normalise) are skipped by the tests.
+//
+// ParseOptions.Brief runs the same descent and the same checks but
+// records only what an audit reads (no Issues, descriptions, dates, other
+// references or positions but the entries'), and skips the white space
+// between markup of element-only content; a Parser hands the memory of
+// one Document out again for the next. The tests (FuzzBrief, and every
+// differential test) require a Brief parse to accept and refuse exactly
+// what a full one does, with the same errors, and to give what the full
+// Document holds of those fields.
 package vuxml
