@@ -182,8 +182,10 @@ func wellFormed(file string, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	err := dec.Decode(&v)
 	if err == nil {
-		if _, err2 := dec.Token(); err2 == nil {
-			line, col := position(data, dec.InputOffset())
+		off := dec.InputOffset()
+		rest := data[off:]
+		if trimmed := bytes.TrimLeft(rest, " \t\r\n"); len(trimmed) > 0 {
+			line, col := position(data, off+int64(len(rest)-len(trimmed)))
 			return &SyntaxError{File: file, Line: line, Col: col, Msg: "text after the JSON value"}
 		}
 		return nil
@@ -191,7 +193,7 @@ func wellFormed(file string, data []byte) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
+		line, col := position(data, se.Offset-1) // Offset is just past the culprit
 		return &SyntaxError{File: file, Line: line, Col: col, Msg: "malformed JSON: " + se.Error()}
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		line, col := position(data, int64(len(data)))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pkgaudit/pkgaudit/version/freebsd"
 	"github.com/pkgaudit/pkgaudit/vuxml/cverecord"
 	"github.com/pkgaudit/pkgaudit/vuxml/freebsdsa"
 )
@@ -325,17 +326,78 @@ func FromAdvisory(o Options, a *freebsdsa.Advisory) (string, error) {
 	return s.render(), nil
 }
 
+// addRanges adds the ranges of more to list; a range that another covers
+// (under FreeBSD version order) is left out, so that several records of
+// one product make no overlapping ranges.
 func addRanges(list, more []cverecord.Range) []cverecord.Range {
 	for _, r := range more {
-		dup := false
+		if len(r) == 0 {
+			continue
+		}
+		covered := false
 		for _, x := range list {
-			dup = dup || x.String() == r.String()
+			covered = covered || within(r, x)
 		}
-		if !dup && len(r) > 0 {
-			list = append(list, r)
+		if covered {
+			continue
 		}
+		kept := list[:0:0]
+		for _, x := range list {
+			if !within(x, r) {
+				kept = append(kept, x)
+			}
+		}
+		list = append(kept, r)
 	}
 	return list
+}
+
+type end struct {
+	v        string
+	incl, ok bool
+}
+
+func ends(r cverecord.Range) (lo, hi end) {
+	for _, b := range r {
+		switch b.Op {
+		case "ge":
+			lo = end{b.Version, true, true}
+		case "gt":
+			lo = end{b.Version, false, true}
+		case "le":
+			hi = end{b.Version, true, true}
+		case "lt":
+			hi = end{b.Version, false, true}
+		case "eq":
+			lo, hi = end{b.Version, true, true}, end{b.Version, true, true}
+		}
+	}
+	return lo, hi
+}
+
+// within reports whether every version of range a is in range b.
+func within(a, b cverecord.Range) bool {
+	alo, ahi := ends(a)
+	blo, bhi := ends(b)
+	if blo.ok {
+		if !alo.ok {
+			return false
+		}
+		c := freebsd.Compare(alo.v, blo.v)
+		if c < 0 || c == 0 && alo.incl && !blo.incl {
+			return false
+		}
+	}
+	if bhi.ok {
+		if !ahi.ok {
+			return false
+		}
+		c := freebsd.Compare(ahi.v, bhi.v)
+		if c > 0 || c == 0 && ahi.incl && !bhi.incl {
+			return false
+		}
+	}
+	return true
 }
 
 // shorten cuts s to at most n characters at a word boundary.
