@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 	nvd := string(fixture(t, "nvd-CVE-2025-5025.json"))
 	for _, c := range []struct {
 		name, data, want, msg string
-		syntax            bool
+		syntax                bool
 	}{
 		{"empty NVD answer", string(fixture(t, "nvd-empty.json")), "CVE-2025-5025", "NVD has no record of it", false},
 		{"NVD record of another CVE", nvd, "CVE-2025-4947", "the answer is a record of CVE-2025-5025, not of CVE-2025-4947", false},
