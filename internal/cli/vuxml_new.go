@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -122,6 +123,9 @@ vi) is run on the file only with --edit.`,
 			// Never write into what is not VuXML (nor make it so).
 			if len(bytes.TrimSpace(data)) > 0 {
 				if _, err := vuxml.Parse(data, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
+					if strings.Contains(err.Error(), "external entit") {
+						return &codeError{ExitError, fmt.Errorf("%s includes year files (the vuln.xml wrapper), left untouched: new entries go into a year file, vuln/YYYY.xml", path)}
+					}
 					return &codeError{ExitError, fmt.Errorf("%s is not a VuXML document or year file, left untouched: %v", path, err)}
 				}
 			}
