@@ -171,7 +171,7 @@ vi) is run on the file only with --edit.`,
 	f.BoolVar(&edit, "edit", false, "run $EDITOR (default vi) on the file afterwards")
 	f.StringVar(&src.provider, "provider", "", "fetch the record of each --cve from nvd, mitre (CVE Services) or euvd")
 	f.StringVar(&src.providerURL, "provider-url", "", "base URL of the provider's API (a mirror; default its public service)")
-	f.StringArrayVar(&src.cveJSON, "cve-json", nil, "a saved CVE record (NVD API 2.0, CVE JSON 5 or EUVD) to fill the entry from (repeatable)")
+	f.StringArrayVar(&src.cveJSON, "cve-json", nil, "a saved CVE record (NVD API 2.0, CVE JSON 5 or EUVD; - for standard input) to fill the entry from (repeatable)")
 	f.StringVar(&src.sa, "sa", "", "a FreeBSD security advisory, FreeBSD-SA-YY:NN.name, to fill a base-system entry from")
 	f.StringVar(&src.saFile, "sa-file", "", "the saved text of the advisory (instead of fetching it)")
 	f.StringVar(&src.saURL, "sa-url", "", "where advisories are fetched from (default "+defaultSAURL+")")

@@ -101,6 +101,10 @@ func TestVuxmlNewCVEContract(t *testing.T) {
 	}
 	checkGolden(t, "vuxml/new-nvd.xml", []byte(out))
 	vuxmlNewOffline(t)
+	rec, _ := os.ReadFile("../../testdata/cve/nvd-CVE-2025-5025.json")
+	if in, errOut, code := run(t, string(rec), "vuxml", "new", "-o", "-", "--cve-json", "-", "--package", "curl"); code != ExitOK || in != out {
+		t.Errorf("--cve-json -: exit %d %s", code, errOut)
+	}
 	off, errOut, code := run(t, "", "vuxml", "new", "-o", "-", "--cve-json", "../../testdata/cve/nvd-CVE-2025-5025.json", "--package", "curl")
 	if code != ExitOK || off != out {
 		t.Errorf("--cve-json: exit %d %s; differs from the fetched entry:\n%s", code, errOut, off)

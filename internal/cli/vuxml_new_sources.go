@@ -86,8 +86,23 @@ func (s *newSources) records(ctx context.Context, env *Env, o *newentry.Options)
 			wantIDs[id] = true
 		}
 	}
+	stdinUsed := false
 	for _, f := range s.cveJSON {
-		data, err := readCapped(f, cverecord.DefaultMaxSize)
+		var data []byte
+		var err error
+		if f == "-" {
+			if stdinUsed {
+				return nil, usageError("vuxml new: --cve-json - (standard input) can be given once")
+			}
+			stdinUsed = true
+			data, err = io.ReadAll(io.LimitReader(env.Stdin, cverecord.DefaultMaxSize+1))
+			if err == nil && int64(len(data)) > cverecord.DefaultMaxSize {
+				err = fmt.Errorf("standard input: larger than the %d-byte limit", cverecord.DefaultMaxSize)
+			}
+			f = "<stdin>"
+		} else {
+			data, err = readCapped(f, cverecord.DefaultMaxSize)
+		}
 		if err != nil {
 			return nil, &codeError{ExitError, err}
 		}

@@ -138,6 +138,9 @@ func (c *Client) get(ctx context.Context, p Provider, u, id string) ([]byte, err
 	if msg == "" && resp.Status == http.StatusNotFound {
 		msg = "no such record"
 	}
+	if p == NVD && resp.Status == http.StatusForbidden && c.NVDAPIKey == "" {
+		msg = strings.TrimPrefix(msg+"; ", "; ") + "NVD refuses clients over its rate limit this way: retry later, or set NVD_API_KEY"
+	}
 	e.Msg = "server said " + resp.StatusText
 	if msg != "" {
 		e.Msg += ": " + msg

@@ -57,6 +57,9 @@ func recordServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 			w.Header().Set("Retry-After", "30")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
+		case "CVE-2000-0403": // NVD's rate limiting
+			w.WriteHeader(http.StatusForbidden)
+			return
 		case "CVE-2000-0500":
 			http.Error(w, "upstream database unavailable", http.StatusInternalServerError)
 			return
@@ -130,6 +133,7 @@ func TestFetchErrors(t *testing.T) {
 		{MITRE, "CVE-2000-0003", 0, "the answer is the record of CVE-2025-5025, not of CVE-2000-0003"},
 		{EUVD, "CVE-2000-0003", 0, "not of CVE-2000-0003"},
 		{NVD, "CVE-2000-0005", 0, "NVD has no record of it"},
+		{NVD, "CVE-2000-0403", 403, "server said 403 Forbidden: NVD refuses clients over its rate limit this way: retry later, or set NVD_API_KEY"},
 	} {
 		cl := &Client{BaseURL: srv.URL}
 		_, err := cl.Fetch(context.Background(), c.p, c.id)

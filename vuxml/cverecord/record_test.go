@@ -188,3 +188,25 @@ func TestCheckID(t *testing.T) {
 		}
 	}
 }
+
+// An EUVD search answer ({"items": [...]}) holds several records: the one
+// whose aliases name the CVE is taken.
+func TestParseEUVDSearch(t *testing.T) {
+	data := fixture(t, "euvd-search-CVE-2025-5025.json")
+	r, err := Parse("s.json", data, "CVE-2025-5025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Aliases[0] != "EUVD-2025-16489" || r.Published != "2025-05-28" || r.Source != "curl" {
+		t.Errorf("%+v", r)
+	}
+	if _, err := Parse("s.json", data, ""); err == nil || !strings.Contains(err.Error(), "holds 2 records") {
+		t.Errorf("no id: %v", err)
+	}
+	if _, err := Parse("s.json", data, "CVE-2025-0001"); err == nil || !strings.Contains(err.Error(), "not of CVE-2025-0001") {
+		t.Errorf("other id: %v", err)
+	}
+	if _, err := Parse("s.json", []byte(`{"items": [], "total": 0}`), "CVE-2025-0001"); err == nil || !strings.Contains(err.Error(), "EUVD has no record") {
+		t.Errorf("empty: %v", err)
+	}
+}
