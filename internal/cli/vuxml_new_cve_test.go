@@ -100,6 +100,12 @@ func TestVuxmlNewCVEContract(t *testing.T) {
 		}
 	}
 	checkGolden(t, "vuxml/new-nvd.xml", []byte(out))
+	// The same CVE from a file and the provider: one record, the first.
+	both, _, code := run(t, "", "vuxml", "new", "-o", "-", "--cve-json", "../../testdata/cve/nvd-CVE-2025-5025.json",
+		"--cve", "CVE-2025-5025", "--provider", "mitre", "--provider-url", srv.URL, "--package", "curl")
+	if code != ExitOK || both != out {
+		t.Errorf("file + provider for one CVE: exit %d\n%s", code, both)
+	}
 	vuxmlNewOffline(t)
 	rec, _ := os.ReadFile("../../testdata/cve/nvd-CVE-2025-5025.json")
 	if in, errOut, code := run(t, string(rec), "vuxml", "new", "-o", "-", "--cve-json", "-", "--package", "curl"); code != ExitOK || in != out {
@@ -189,6 +195,8 @@ func TestVuxmlNewCVEErrors(t *testing.T) {
 		{[]string{"--cve", "2025-5025", "--provider", "nvd", "--provider-url", u}, "is not a CVE id"},
 		{[]string{"--cve", "CVE-2025-5025", "--provider", "nvd", "--provider-url", "ftp://x"}, "want an http or https URL"},
 		{[]string{"--provider-url", u}, "--provider-url needs --provider"},
+		{[]string{"--sa-file", "../../testdata/sa/SA-25-04.ktrace.asc", "--provider-url", u}, "--provider-url needs --provider"},
+		{[]string{"--sa-url", u}, "--sa-url needs --sa"},
 		{[]string{"--cve-json", bad}, "bad.json:1:22: malformed JSON"},
 		{[]string{"--cve-json", notRecord}, "not a CVE record"},
 		{[]string{"--cve-json", filepath.Join(dir, "missing.json")}, "no such file"},
@@ -293,5 +301,34 @@ func TestVuxmlNewCVERoundTrip(t *testing.T) {
 	}
 	if out, errOut, code := run(t, "", "vuxml", "tidy", "--check", year); code != ExitOK {
 		t.Errorf("tidy --check: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// Every flag of vuxml new is in the man page.
+func TestVuxmlNewFlagsInManPage(t *testing.T) {
+	man, err := os.ReadFile("../../pkgaudit.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newVuxmlNewCmd(testEnv("", nil, nil))
+	n := 0
+	for _, l := range strings.Split(c.Flags().FlagUsages(), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		n++
+		if strings.HasPrefix(f[0], "-") && len(f[0]) == 3 && f[0][2] == ',' { // -o, --output
+			if !strings.Contains(string(man), "Fl "+f[0][1:2]) {
+				t.Errorf("pkgaudit.8 does not document vuxml new %s", f[0])
+			}
+			continue
+		}
+		if !strings.Contains(string(man), "Fl -"+strings.TrimPrefix(f[0], "--")) {
+			t.Errorf("pkgaudit.8 does not document vuxml new %s", f[0])
+		}
+	}
+	if n < 15 {
+		t.Errorf("only %d flags seen", n)
 	}
 }

@@ -35,6 +35,12 @@ type newSources struct {
 // entry builds the entry text from o and the sources.
 func (s *newSources) entry(env *Env, o newentry.Options) (string, error) {
 	ctx := context.Background()
+	if s.providerURL != "" && s.provider == "" {
+		return "", usageError("vuxml new: --provider-url needs --provider")
+	}
+	if s.saURL != "" && s.sa == "" {
+		return "", usageError("vuxml new: --sa-url needs --sa")
+	}
 	switch {
 	case s.sa != "" || s.saFile != "":
 		if s.provider != "" || len(s.cveJSON) > 0 {
@@ -60,9 +66,6 @@ func (s *newSources) entry(env *Env, o newentry.Options) (string, error) {
 		}
 		return e, nil
 	}
-	if s.providerURL != "" || s.saURL != "" {
-		return "", usageError("vuxml new: --provider-url needs --provider, --sa-url needs --sa")
-	}
 	e, err := newentry.Entry(o)
 	if err != nil {
 		return "", usageError("vuxml new: %v", err)
@@ -75,9 +78,6 @@ func (s *newSources) records(ctx context.Context, env *Env, o *newentry.Options)
 	var recs []*cverecord.Record
 	wantIDs := map[string]bool{}
 	if s.provider == "" {
-		if s.providerURL != "" {
-			return nil, usageError("vuxml new: --provider-url needs --provider")
-		}
 		for _, c := range o.CVEs {
 			id, err := cverecord.CheckID(c)
 			if err != nil {

@@ -141,6 +141,16 @@ func FromRecords(o Options, recs []*cverecord.Record) (string, error) {
 	if len(recs) == 0 {
 		return "", errors.New("newentry: no CVE record")
 	}
+	// One record per CVE: the first one given.
+	var uniq []*cverecord.Record
+	seenID := map[string]bool{}
+	for _, r := range recs {
+		if !seenID[r.ID] {
+			seenID[r.ID] = true
+			uniq = append(uniq, r)
+		}
+	}
+	recs = uniq
 	s, err := start(o)
 	if err != nil {
 		return "", err
