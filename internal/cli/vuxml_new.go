@@ -175,6 +175,7 @@ vi) is run on the file only with --edit.`,
 	f.StringVar(&src.sa, "sa", "", "a FreeBSD security advisory, FreeBSD-SA-YY:NN.name, to fill a base-system entry from")
 	f.StringVar(&src.saFile, "sa-file", "", "the saved text of the advisory (instead of fetching it)")
 	f.StringVar(&src.saURL, "sa-url", "", "where advisories are fetched from (default "+defaultSAURL+")")
+	f.DurationVar(&src.timeout, "timeout", 0, "give up a fetch that takes longer (default 5m, as fetch)")
 	f.BoolVar(&src.offline, "offline", false, "never use the network (--provider and --sa without --sa-file then fail)")
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // cveTestServer serves the recorded provider answers of testdata/cve at
@@ -56,6 +57,9 @@ func cveTestServer(t *testing.T) *httptest.Server {
 			b := read("cve/" + p + "-CVE-2025-5025.json")
 			w.Write(b[:len(b)-40])
 		case "CVE-2000-0003":
+			w.Write(read("cve/" + p + "-CVE-2025-5025.json"))
+		case "CVE-2000-0004": // slow
+			time.Sleep(300 * time.Millisecond)
 			w.Write(read("cve/" + p + "-CVE-2025-5025.json"))
 		default:
 			data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "cve", p+"-"+id+".json"))
@@ -190,6 +194,7 @@ func TestVuxmlNewCVEErrors(t *testing.T) {
 		{[]string{"--cve", "CVE-2000-0003", "--provider", "nvd", "--provider-url", u}, "record of CVE-2025-5025, not of CVE-2000-0003"},
 		{[]string{"--cve", "CVE-2025-5025", "--cve", "CVE-2000-0404", "--provider", "nvd", "--provider-url", u}, "404"},
 		{[]string{"--cve", "CVE-2025-5025", "--provider", "nvd", "--offline"}, "offline mode"},
+		{[]string{"--cve", "CVE-2000-0004", "--provider", "nvd", "--provider-url", u, "--timeout", "50ms"}, "not complete after 50ms"},
 		{[]string{"--cve", "CVE-2025-5025", "--provider", "osv"}, `unknown provider "osv"`},
 		{[]string{"--provider", "nvd"}, "needs the CVE to fetch"},
 		{[]string{"--cve", "2025-5025", "--provider", "nvd", "--provider-url", u}, "is not a CVE id"},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/pkgaudit/pkgaudit/internal/httpget"
 	"github.com/pkgaudit/pkgaudit/vuxml/cverecord"
@@ -30,6 +31,7 @@ type newSources struct {
 	cveJSON               []string
 	sa, saFile, saURL     string
 	offline               bool
+	timeout               time.Duration
 }
 
 // entry builds the entry text from o and the sources.
@@ -129,7 +131,7 @@ func (s *newSources) records(ctx context.Context, env *Env, o *newentry.Options)
 		if len(o.CVEs) == 0 {
 			return nil, usageError("vuxml new: --provider %s needs the CVE to fetch: --cve ID", p)
 		}
-		c := &cverecord.Client{BaseURL: s.providerURL, Offline: s.offline, NVDAPIKey: env.Getenv("NVD_API_KEY"),
+		c := &cverecord.Client{BaseURL: s.providerURL, Offline: s.offline, NVDAPIKey: env.Getenv("NVD_API_KEY"), Timeout: s.timeout,
 			UserAgent: "pkgaudit/" + Version, Transport: vuxmlNewTransport}
 		for _, id := range o.CVEs {
 			if _, err := cverecord.CheckID(id); err != nil {
@@ -169,7 +171,7 @@ func (s *newSources) advisory(ctx context.Context) (*freebsdsa.Advisory, error) 
 		if s.offline {
 			return nil, &codeError{ExitError, fmt.Errorf("%s: offline mode: not using the network (give the saved advisory with --sa-file FILE)", u)}
 		}
-		resp, err := httpget.Get(ctx, httpget.Options{URL: u, MaxSize: maxAdvisory, Transport: vuxmlNewTransport,
+		resp, err := httpget.Get(ctx, httpget.Options{URL: u, MaxSize: maxAdvisory, Transport: vuxmlNewTransport, Timeout: s.timeout,
 			Header: http.Header{"User-Agent": {"pkgaudit/" + Version}}})
 		if err != nil {
 			return nil, &codeError{ExitError, fmt.Errorf("%s: %v", u, err)}
