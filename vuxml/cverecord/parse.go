@@ -456,6 +456,7 @@ type cve5Container struct {
 			Status          string `json:"status"`
 			LessThan        string `json:"lessThan"`
 			LessThanOrEqual string `json:"lessThanOrEqual"`
+			VersionType     string `json:"versionType"`
 		} `json:"versions"`
 	} `json:"affected"`
 	ProblemTypes []struct {
@@ -523,7 +524,8 @@ func parseMITRE(file string, data []byte, want string) (*Record, error) {
 		}
 		a := productOf(&r.Affected, cleanVersion(af.Vendor), product)
 		for _, v := range af.Versions {
-			if !strings.EqualFold(v.Status, "affected") {
+			// Commit hashes (the Linux kernel's records) are no versions.
+			if !strings.EqualFold(v.Status, "affected") || strings.EqualFold(v.VersionType, "git") {
 				continue
 			}
 			var rg Range

@@ -210,3 +210,28 @@ func TestParseEUVDSearch(t *testing.T) {
 		t.Errorf("empty: %v", err)
 	}
 }
+
+// CVE JSON 5 version entries: ranges, "*" upper bounds, unaffected
+// entries and git commit ranges (not versions) left out.
+func TestMITREVersions(t *testing.T) {
+	data := `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"CVE-2024-0002","state":"PUBLISHED","datePublished":"2024-02-03T00:00:00Z"},
+	"containers":{"cna":{"descriptions":[{"lang":"en","value":"x"}],"affected":[
+	 {"vendor":"Linux","product":"Linux","versions":[
+	  {"version":"1da177e4c3f4","lessThan":"5d2ddf4e1b2e","status":"affected","versionType":"git"},
+	  {"version":"6.1","status":"affected","versionType":"semver"},
+	  {"version":"0","lessThan":"6.1","status":"unaffected","versionType":"semver"},
+	  {"version":"6.6.14","lessThanOrEqual":"6.6.*","status":"unaffected","versionType":"semver"}]},
+	 {"product":"n/a","versions":[{"version":"n/a","status":"affected"}]},
+	 {"vendor":"ex","product":"Tool","versions":[{"version":"2.0","lessThan":"*","status":"affected"},{"version":"0","lessThanOrEqual":"1.4","status":"affected"}]}]}}}`
+	r, err := Parse("x.json", []byte(data), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Affected{
+		{Vendor: "Linux", Product: "Linux", Ranges: []Range{{{"eq", "6.1"}}}},
+		{Vendor: "ex", Product: "Tool", Ranges: []Range{{{"ge", "2.0"}}, {{"le", "1.4"}}}},
+	}
+	if !reflect.DeepEqual(r.Affected, want) || r.Summary != "x" {
+		t.Errorf("got %+v", r)
+	}
+}
