@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/newentry"
 )
 
@@ -22,8 +25,9 @@ func newVuxmlNewCmd(env *Env) *cobra.Command {
 	var dir, out string
 	var edit bool
 	var uuidVersion int
+	var src newSources
 	c := &cobra.Command{
-		Use:   "new [FILE] [--dir PORTDIR] [-o -] [--package NAME]... [--ge V] [--lt V] [--cve ID]... [--topic TEXT] [--url URL]",
+		Use:   "new [FILE] [--dir PORTDIR] [-o -] [--package NAME]... [--ge V] [--lt V] [--cve ID]... [--provider nvd|mitre|euvd] [--cve-json FILE]... [--sa NAME] [--sa-file FILE] [--topic TEXT] [--url URL]",
 		Short: "Add a new entry template at the top of the current year file",
 		Long: `Add a new VuXML entry at the top of a year file, as make newentry
 (newentry.sh) does: a fresh lower-case vid, today's entry date (UTC), a
@@ -38,11 +42,29 @@ $PORTSDIR/security/vuxml. It is replaced atomically. With -o - the entry is
 written to standard output and no file is touched.
 
 --package (repeatable), --ge, --lt, --cve (repeatable), --topic and --url fill
-the template in (text is XML-escaped). The vid is a random (version 4) UUID;
+the template in (text is XML-escaped).
+
+With --provider nvd|mitre|euvd the record of each --cve is fetched (from the
+provider's public API, or --provider-url BASE; never with --offline) and
+fills the entry in: topic "PACKAGE -- summary", "SOURCE reports:" and a
+blockquote of the record's text citing its URL, the affected products and
+versions the record gives (--package names the port instead), every CVE name
+and record URL, the publication date as discovery date. Several CVEs make one
+entry. --cve-json FILE (repeatable) reads a saved record of any of the three
+formats instead. --sa FreeBSD-SA-YY:NN.name (fetched from --sa-url BASE) or
+--sa-file FILE fills a base-system entry from a FreeBSD security advisory.
+What the source does not give stays FIXME, so that "vuxml validate" fails
+until it is filled in. A missing, malformed or other-CVE record is an error
+(exit 2) and no file is touched. NVD_API_KEY is sent to NVD when set.
+
+The vid is a random (version 4) UUID;
 --uuid 1 gives a time-based one as FreeBSD's uuidgen(1) does. $EDITOR (default
 vi) is run on the file only with --edit.`,
 		Example: `  cd /usr/ports/security/vuxml && pkgaudit vuxml new --package curl --lt 8.15.0 --cve CVE-2026-1234
-  pkgaudit vuxml new -o - --topic "curl -- header injection"`,
+  pkgaudit vuxml new -o - --topic "curl -- header injection"
+  pkgaudit vuxml new --cve CVE-2025-5025 --cve CVE-2025-4947 --provider nvd --package curl
+  pkgaudit vuxml new -o - --cve-json CVE-2025-5025.json --package curl
+  pkgaudit vuxml new --sa FreeBSD-SA-25:04.ktrace`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Now = env.Now()
@@ -54,9 +76,9 @@ vi) is run on the file only with --edit.`,
 				return usageError("vuxml new: %v", err)
 			}
 			o.VID = vid
-			entry, err := newentry.Entry(o)
+			entry, err := src.entry(env, o)
 			if err != nil {
-				return usageError("vuxml new: %v", err)
+				return err
 			}
 			if out == "-" {
 				if len(args) > 0 || dir != "" {
@@ -91,18 +113,37 @@ vi) is run on the file only with --edit.`,
 				}
 				return &codeError{ExitError, err}
 			}
+			if !st.Mode().IsRegular() {
+				return &codeError{ExitError, fmt.Errorf("%s is not a regular file", path)}
+			}
 			data, err := os.ReadFile(path)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
+			// Never write into what is not VuXML (nor make it so).
+			if len(bytes.TrimSpace(data)) > 0 {
+				if _, err := vuxml.Parse(data, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
+					if strings.Contains(err.Error(), "external entit") {
+						return &codeError{ExitError, fmt.Errorf("%s includes year files (the vuln.xml wrapper), left untouched: new entries go into a year file, vuln/YYYY.xml", path)}
+					}
+					return &codeError{ExitError, fmt.Errorf("%s is not a VuXML document or year file, left untouched: %v", path, err)}
+				}
+			}
 			result, line := newentry.Insert(data, entry)
+			if _, err := vuxml.Parse(result, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
+				return &codeError{ExitError, fmt.Errorf("%s: the new entry would not parse there, left untouched: %v", path, err)}
+			}
 			if err := atomicfile.Write(path, st.Mode().Perm(), func(w io.Writer) error {
 				_, err := w.Write(result)
 				return err
 			}); err != nil {
 				return &codeError{ExitError, err}
 			}
-			fmt.Fprintf(env.Stderr, "pkgaudit: new entry %s added to %s at line %d; replace its FIXME and template markers\n", vid, path, line)
+			if newentry.HasMarkers(entry) {
+				fmt.Fprintf(env.Stderr, "pkgaudit: new entry %s added to %s at line %d; replace its FIXME and template markers\n", vid, path, line)
+			} else {
+				fmt.Fprintf(env.Stderr, "pkgaudit: new entry %s added to %s at line %d; review it, then run pkgaudit vuxml validate\n", vid, path, line)
+			}
 			if edit {
 				editor := env.Getenv("EDITOR")
 				if editor == "" {
@@ -128,5 +169,13 @@ vi) is run on the file only with --edit.`,
 	f.StringVar(&o.URL, "url", "", "the advisory URL (blockquote cite and <url>)")
 	f.IntVar(&uuidVersion, "uuid", 4, "UUID version of the vid: 4 (random) or 1 (time-based, as uuidgen)")
 	f.BoolVar(&edit, "edit", false, "run $EDITOR (default vi) on the file afterwards")
+	f.StringVar(&src.provider, "provider", "", "fetch the record of each --cve from nvd, mitre (CVE Services) or euvd")
+	f.StringVar(&src.providerURL, "provider-url", "", "base URL of the provider's API (a mirror; default its public service)")
+	f.StringArrayVar(&src.cveJSON, "cve-json", nil, "a saved CVE record (NVD API 2.0, CVE JSON 5 or EUVD; - for standard input) to fill the entry from (repeatable)")
+	f.StringVar(&src.sa, "sa", "", "a FreeBSD security advisory, FreeBSD-SA-YY:NN.name, to fill a base-system entry from")
+	f.StringVar(&src.saFile, "sa-file", "", "the saved text of the advisory (instead of fetching it)")
+	f.StringVar(&src.saURL, "sa-url", "", "where advisories are fetched from (default "+defaultSAURL+")")
+	f.DurationVar(&src.timeout, "timeout", 0, "give up a fetch that takes longer (default 5m, as fetch)")
+	f.BoolVar(&src.offline, "offline", false, "never use the network (--provider and --sa without --sa-file then fail)")
 	return c
 }
