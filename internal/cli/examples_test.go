@@ -41,6 +41,12 @@ func TestDocExamples(t *testing.T) {
 	files = append([]string{filepath.Join(root, "README.md")}, files...)
 	var blocks []docBlock
 	for _, f := range files {
+		// A page whose examples need a set-up of their own (a fixed clock,
+		// a port's layout) names the test that runs them in a comment
+		// "<!-- examples run by TestX -->"; that test covers it.
+		if src, err := os.ReadFile(f); err == nil && bytes.Contains(src, []byte("<!-- examples run by Test")) {
+			continue
+		}
 		b, err := docBlocks(f)
 		if err != nil {
 			t.Fatal(err)
