@@ -261,7 +261,8 @@ func (r *auditRun) run() error {
 				continue
 			}
 			rf := report.Finding{Advisory: fd.Advisory, Affected: fd.Affected, Name: fd.Name, Range: fd.Range}
-			rf.Ignored = ign.match(p, fd.Advisory, now)
+			v := ign.CheckAdvisory(p.Name, p.String(), fd.Advisory, now)
+			rf.Ignored, rf.IgnoredCVEs = v.Whole, v.CVEs
 			rf.FixAvailable = known.fixAvailable(p, &rf)
 			if rf.Ignored == nil {
 				vulnerable = true
