@@ -76,9 +76,10 @@ type Package struct {
 	// Dependents are the names of the audited packages that depend on it,
 	// directly or not, in pkg audit -r's order.
 	Dependents []string
-	// Findings are the advisories that affect it, in database order and
-	// with pkg's duplicates (an advisory naming the package in two blocks
-	// is found twice).
+	// Findings are the advisories that affect it, in pkg's order
+	// (audit.PkgOrder: by the literal prefix of the matched name, then
+	// database order) and with pkg's duplicates (an advisory naming the
+	// package in two blocks is found twice).
 	Findings []Finding
 }
 

@@ -309,7 +309,9 @@ func auditLookup(ix *audit.Index, pkgs []inventory.Package) (found func(i int) [
 			for i := lo[k]; i < lo[k+1]; i++ {
 				at[k] = append(at[k], int32(len(fs[k])))
 				p := &pkgs[i]
+				n := len(fs[k])
 				fs[k] = ix.Lookup(fs[k], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+				audit.PkgOrder(fs[k][n:]) // pkg's order: glob prefixes first
 			}
 			at[k] = append(at[k], int32(len(fs[k])))
 		}
