@@ -22,7 +22,10 @@ func TestOutputFileIsDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(out, "keep"), []byte("x"), 0o644)
+	src := filepath.Join(dir, "src")
+	os.WriteFile(src, []byte("foo<1.0\tdenial-of-service\thttps://example.org/x\n"), 0o644)
 	for _, args := range [][]string{
+		{"pkgsrc", "sign", "-o", out, src},
 		{"vuxml", "flatten", "-o", out, vx},
 		{"export", "osv", "-f", vx, "--zip", out},
 		{"fetch", "--feed", "file://" + vx, "-o", out},
@@ -35,7 +38,7 @@ func TestOutputFileIsDirectory(t *testing.T) {
 	if ents, _ := os.ReadDir(out); len(ents) != 1 {
 		t.Errorf("directory changed: %v", ents)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
 		t.Errorf("left behind: %v", ents)
 	}
 }
