@@ -152,3 +152,72 @@ func TestDailyLocalEndToEnd(t *testing.T) {
 		t.Errorf("bad signature: exit %d\n%s", code, out)
 	}
 }
+
+// Issue 11, B.11: with the real pkgaudit, a chroot without a package
+// database, one whose database directory is a link out of it, and one
+// whose database is a FIFO each fail the run (exit 3, "the audit in ROOT
+// failed") instead of being reported clean, and nothing blocks.
+func TestPeriodicChrootsEndToEnd(t *testing.T) {
+	bin := buildPkgaudit(t)
+	dir := t.TempDir()
+	vulnxml := filepath.Join(dir, "db", "vuln.xml")
+	os.MkdirAll(filepath.Dir(vulnxml), 0o755)
+	os.WriteFile(vulnxml, []byte(ft.VuXML), 0o644)
+	pkgdbtest.Build(t, filepath.Dir(vulnxml), []pkgdbtest.Pkg{{Origin: "security/openssl", Name: "openssl", Version: "3.0.16,1"}})
+	// The host's database directory also holds a vulnerable package the
+	// escaping link must not reach.
+	host := filepath.Join(dir, "hostdb")
+	os.MkdirAll(host, 0o755)
+	pkgdbtest.Build(t, host, []pkgdbtest.Pkg{{Origin: "ftp/curl", Name: "curl", Version: "7.0.0"}})
+
+	good := filepath.Join(dir, "good")
+	os.MkdirAll(filepath.Join(good, "var/db/pkg"), 0o755)
+	pkgdbtest.Build(t, filepath.Join(good, "var/db/pkg"), []pkgdbtest.Pkg{{Origin: "ftp/curl", Name: "curl", Version: "8.0.0"}})
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(empty, 0o755)
+	escape := filepath.Join(dir, "escape")
+	os.MkdirAll(filepath.Join(escape, "var/db"), 0o755)
+	os.Symlink(host, filepath.Join(escape, "var/db/pkg"))
+	fifo := filepath.Join(dir, "fifo")
+	os.MkdirAll(filepath.Join(fifo, "var/db/pkg"), 0o755)
+	if err := exec.Command("mkfifo", filepath.Join(fifo, "var/db/pkg/local.sqlite")).Run(); err != nil {
+		t.Skip("no mkfifo")
+	}
+	env := []string{
+		"security_status_pkgauditgo_enable=YES",
+		"security_status_pkgauditgo_program=" + bin,
+		"security_status_pkgauditgo_expiry=0",
+		"PKG_DBDIR=" + filepath.Dir(vulnxml),
+	}
+	for _, tc := range []struct {
+		root  string
+		code  int
+		wants []string
+	}{
+		{good, 3, []string{"curl-8.0.0 is vulnerable", "vulnerable packages found in " + good}},
+		{empty, 3, []string{"no installed-package database at " + empty + "/var/db/pkg/local.sqlite", "the audit in " + empty + " failed (exit status 2)"}},
+		{escape, 3, []string{"the audit in " + escape + " failed (exit status 2)"}},
+		{fifo, 3, []string{"FIFO", "the audit in " + fifo + " failed (exit status 2)"}},
+	} {
+		done := make(chan struct{})
+		var out string
+		var code int
+		go func() {
+			defer close(done)
+			out, code = runReal(t, "periodic/security/415.pkgaudit", append(env, "security_status_pkgauditgo_chroots="+tc.root))
+		}()
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("%s: the periodic script blocked", tc.root)
+		}
+		if code != tc.code || strings.Contains(out, "curl-7.0.0") {
+			t.Errorf("%s: exit %d (want %d)\n%s", tc.root, code, tc.code, out)
+		}
+		for _, w := range tc.wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q\n%s", tc.root, w, out)
+			}
+		}
+	}
+}

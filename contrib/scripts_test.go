@@ -59,7 +59,9 @@ case "$1 $2" in
 	exit "${FAKE_FETCH_RC:-0}" ;;
 esac
 rc=${FAKE_AUDIT_RC:-0}
-case "$PKG_DBDIR" in
+case "$PKG_DBDIR $*" in
+*nodb*) echo "pkgaudit: no installed-package database at $3/var/db/pkg/local.sqlite: nothing was audited" >&2
+	exit 2 ;;
 *vulnerable*) rc=1 ;;
 esac
 [ "$rc" = 1 ] && echo "curl-8.0.0 is vulnerable"
@@ -160,6 +162,8 @@ func TestPeriodicScript(t *testing.T) {
 		{"never fetch", on("security_status_pkgauditgo_expiry", "0")},
 		{"bad expiry", on("security_status_pkgauditgo_expiry", "soon")},
 		{"chroots", on("security_status_pkgauditgo_chroots", "/chroot/a /chroot/vulnerable")},
+		// Issue 11, B.11: a chroot without a package database fails.
+		{"chroot without a package database", on("security_status_pkgauditgo_chroots", "/chroot/nodb")},
 		{"jails", on("security_status_pkgauditgo_jails", "www down", "security_status_pkgauditgo_flags", "--format markdown")},
 	}
 	for _, sh := range shells(t) {

@@ -153,6 +153,10 @@ func Parse(data []byte, file string) (*List, error) {
 			case nil:
 			case string:
 				strs[j] = strings.TrimSpace(v)
+				if strs[j] == "" && f.key == "package" {
+					// A blank glob must not quietly mean "every package".
+					return nil, fail("package is blank: give an fnmatch glob, or leave the key out to match every package")
+				}
 			default:
 				return nil, fail("%s must be a string, not %s", f.key, tomlfile.Kind(v))
 			}

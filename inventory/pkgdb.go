@@ -7,6 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/pkgaudit/pkgaudit/internal/inroot"
 )
 
 // PkgDBFile is the name of FreeBSD pkg's installed-package database inside
@@ -73,3 +76,59 @@ func pkgDBPath(dir string) (path string, ok bool, err error) {
 	f.Close()
 	return path, true, nil
 }
+
+// RootPkgDBDir is where FreeBSD pkg keeps its database inside a system
+// root (pkg's default PKG_DBDIR).
+const RootPkgDBDir = "var/db/pkg"
+
+// MaxRootPkgDB caps the copy FromPkgDBInRoot makes of a root's database.
+const MaxRootPkgDB = 1 << 30
+
+// ErrNoRootPkgDB is wrapped by FromPkgDBInRoot's error when the root has
+// no package database: nothing can be audited there.
+var ErrNoRootPkgDB = errors.New("no installed-package database")
+
+// FromPkgDBInRoot lists the packages installed in the system whose root
+// directory is root (a jail or a chroot), from root/var/db/pkg/local.sqlite,
+// as FromPkgDB does. The root belongs to someone else: its database is
+// opened inside root only (symbolic links and ".." that would lead out of
+// it are refused), without blocking on a FIFO, must be a regular file, and
+// is copied (with its -wal file, when there is one) into a private
+// temporary directory that SQLite then reads, so that nothing can be
+// swapped under it. A root without the database is an error wrapping
+// ErrNoRootPkgDB, never "nothing installed".
+func FromPkgDBInRoot(root string) ([]Package, error) {
+	name := RootPkgDBDir + "/" + PkgDBFile
+	path := filepath.Join(root, filepath.FromSlash(name))
+	tmp, err := os.MkdirTemp("", "pkgaudit-root-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := inroot.CopyOut(root, name, filepath.Join(tmp, PkgDBFile), MaxRootPkgDB); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w at %s: nothing was audited in %s", ErrNoRootPkgDB, path, root)
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
+		}
+		return nil, fmt.Errorf("reading the package database: %w", err)
+	}
+	if _, err := inroot.CopyOut(root, name+"-wal", filepath.Join(tmp, PkgDBFile+"-wal"), MaxRootPkgDB); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading the package database: %w", err)
+	}
+	pkgs, err := FromPkgDB(tmp)
+	if err != nil {
+		// Name the root's file, not the private copy.
+		return nil, &copyError{msg: strings.ReplaceAll(err.Error(), filepath.Join(tmp, PkgDBFile), path), err: err}
+	}
+	return pkgs, nil
+}
+
+type copyError struct {
+	msg string
+	err error
+}
+
+func (e *copyError) Error() string { return e.msg }
+func (e *copyError) Unwrap() error { return e.err }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,7 +119,7 @@ func ToAdvisory(v *Vulnerability, opts ConvertOptions) (adv advisory.Advisory, o
 				}
 			}
 			lastBlock = ds.Block
-			ranges, err := freebsdRanges(a, opts)
+			ranges, err := freebsdRanges(a, &ds, opts)
 			if err != nil {
 				return adv, false, fmt.Errorf("%s: affected[%d]: %w", v.ID, i, err)
 			}
@@ -224,15 +225,19 @@ func vuxmlReferences(m map[string][]string) []advisory.Reference {
 }
 
 // freebsdRanges converts the ranges and versions of a FreeBSD affected
-// package into pkg ranges.
-func freebsdRanges(a *Affected, opts ConvertOptions) ([]advisory.Range, error) {
+// package into pkg ranges. Only a package whose ranges and versions are
+// both absent is affected in every version: ranges that are present but
+// empty ("ranges": []), or GIT ranges only (commits, which say nothing of
+// package versions), affect none. The ranges pkgaudit left out because
+// they hold no version (vuxml_empty_ranges) are put back in their places,
+// unless opts.EventsOnly.
+func freebsdRanges(a *Affected, ds *vuxmlAffected, opts ConvertOptions) ([]advisory.Range, error) {
 	var out []advisory.Range
-	any := false
+	any := a.Ranges != nil || len(ds.EmptyRanges) > 0
 	for ri, r := range a.Ranges {
 		if r.Type == RangeGit {
 			continue
 		}
-		any = true
 		if !opts.EventsOnly && len(r.DatabaseSpecific) > 0 {
 			var exact struct {
 				Bounds *[]map[string]string `json:"vuxml_range"`
@@ -271,8 +276,19 @@ func freebsdRanges(a *Affected, opts ConvertOptions) ([]advisory.Range, error) {
 		}
 	}
 	if !any {
-		// OSV: no ranges and no versions means every version.
+		// Neither ranges nor versions: taken as every version, what such
+		// a record most often means (OSV's evaluation would affect none).
 		out = append(out, advisory.Range{})
+	}
+	if !opts.EventsOnly {
+		for _, e := range ds.EmptyRanges {
+			rg, err := exactRange(e.Bounds)
+			if err != nil {
+				return nil, fmt.Errorf("database_specific.vuxml_empty_ranges: %w", err)
+			}
+			at := min(max(e.Index, 0), len(out))
+			out = slices.Insert(out, at, rg)
+		}
 	}
 	return out, nil
 }

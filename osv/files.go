@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/fsname"
 )
 
 // Limits of the readers.
@@ -272,11 +274,15 @@ func ReadZip(name string, data []byte) ([]Record, error) {
 
 // FileName returns the file name of a record, "<id>.json". Ids that could
 // not be file names (empty, '/', '\', NUL or a leading '.') are an error.
+// An id too long for a file name (more than fsname.MaxBytes bytes with the
+// extension) is shortened, at a character boundary, and given a suffix
+// made of a hash of the whole id, so that distinct ids keep distinct
+// names: "<start of id>~<16 hex digits>.json".
 func FileName(id string) (string, error) {
 	if id == "" || strings.HasPrefix(id, ".") || strings.ContainsAny(id, "/\\\x00") {
 		return "", fmt.Errorf("record id %q cannot be a file name", id)
 	}
-	return id + ".json", nil
+	return fsname.Short(id, ".json"), nil
 }
 
 // encodeAll marshals the records, keyed by file name, refusing two records
@@ -302,31 +308,24 @@ func encodeAll(vulns []*Vulnerability) (names []string, data map[string][]byte, 
 	return names, data, nil
 }
 
+// ManifestName is the file WriteDir puts beside the records: it lists the
+// files pkgaudit wrote, and only a directory it vouches for (or an empty
+// one) is ever replaced.
+const ManifestName = ".pkgaudit-osv"
+
 // WriteDir writes one file per record, DIR/<id>.json, replacing DIR as a
 // whole: the files are written and synced in a new directory beside DIR,
-// which then takes DIR's place. An existing DIR must hold nothing but
-// *.json files (so that a wrong --out cannot remove anything else); it is
-// removed once the new one is in place.
+// which then takes DIR's place. An existing DIR must be empty or hold the
+// manifest of an earlier export (ManifestName) and nothing it does not
+// list, so that a wrong --out cannot remove anything else; it is removed
+// once the new one is in place.
 func WriteDir(dir string, vulns []*Vulnerability) error {
 	names, data, err := encodeAll(vulns)
 	if err != nil {
 		return err
 	}
 	dir = filepath.Clean(dir)
-	if st, err := os.Stat(dir); err == nil {
-		if !st.IsDir() {
-			return fmt.Errorf("%s exists and is not a directory", dir)
-		}
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			return err
-		}
-		for _, e := range ents {
-			if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
-				return fmt.Errorf("%s holds %s, which is not an OSV record: refusing to replace the directory", dir, e.Name())
-			}
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
 	return atomicfile.ReplaceDir(dir, func(tmp string) ([]string, error) {
@@ -335,8 +334,86 @@ func WriteDir(dir string, vulns []*Vulnerability) error {
 				return nil, err
 			}
 		}
-		return names, nil
+		if err := atomicfile.CreateNew(filepath.Join(tmp, ManifestName), manifest(names)); err != nil {
+			return nil, err
+		}
+		return append(names, ManifestName), nil
 	})
+}
+
+// checkReplaceable returns nil when dir does not exist, is empty, or holds
+// an earlier export: its manifest and only files the manifest lists.
+func checkReplaceable(dir string) error {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory", dir)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	i := slices.IndexFunc(ents, func(e fs.DirEntry) bool { return e.Name() == ManifestName })
+	if i < 0 {
+		return fmt.Errorf("%s is not empty and holds no records written by pkgaudit export osv (no %s manifest): refusing to replace it; remove it or choose another --out", dir, ManifestName)
+	}
+	if !ents[i].Type().IsRegular() {
+		// Never opened: a FIFO would block, a link could lead anywhere.
+		return fmt.Errorf("%s: %s is not a regular file: refusing to replace the directory", dir, ManifestName)
+	}
+	listed, err := readManifest(filepath.Join(dir, ManifestName))
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.Name() == ManifestName {
+			continue
+		}
+		if !e.Type().IsRegular() || !listed[e.Name()] {
+			return fmt.Errorf("%s holds %s, which pkgaudit export osv did not write (not in %s): refusing to replace the directory", dir, e.Name(), ManifestName)
+		}
+	}
+	return nil
+}
+
+const manifestHeader = "# The OSV records pkgaudit export osv wrote in this directory.\n"
+
+// manifest lists the record files, one per line, after manifestHeader.
+func manifest(names []string) []byte {
+	var b bytes.Buffer
+	b.WriteString(manifestHeader)
+	for _, n := range names {
+		b.WriteString(n)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// readManifest returns the names a manifest lists. A file that does not
+// start with manifestHeader is no manifest of ours.
+func readManifest(path string) (map[string]bool, error) {
+	data, err := readLimited(path, 64<<20)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte(manifestHeader)) {
+		return nil, fmt.Errorf("%s is not a manifest written by pkgaudit export osv: refusing to replace the directory", path)
+	}
+	listed := map[string]bool{}
+	for _, n := range strings.Split(string(data[len(manifestHeader):]), "\n") {
+		if n != "" && !strings.HasPrefix(n, ".") && !strings.ContainsAny(n, "/\\") {
+			listed[n] = true
+		}
+	}
+	return listed, nil
 }
 
 // zipTime is the modification time of every zip member, so that the

@@ -90,9 +90,12 @@ type Severity struct {
 
 // Affected is one affected package with its ranges.
 type Affected struct {
-	Package           Package         `json:"package"`
-	Severity          []Severity      `json:"severity,omitempty"`
-	Ranges            []Range         `json:"ranges,omitempty"`
+	Package  Package    `json:"package"`
+	Severity []Severity `json:"severity,omitempty"`
+	// Ranges is left out when nil; an empty, non-nil list is written as
+	// [] and says that no version is affected (OSV's evaluation: a version
+	// is affected when a range or versions lists it).
+	Ranges            []Range         `json:"ranges,omitzero"`
 	Versions          []string        `json:"versions,omitempty"`
 	EcosystemSpecific json.RawMessage `json:"ecosystem_specific,omitempty"`
 	DatabaseSpecific  json.RawMessage `json:"database_specific,omitempty"`

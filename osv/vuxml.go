@@ -62,6 +62,21 @@ type vuxmlAffected struct {
 	// Block is the index of the <package>/<system> block in <affects>:
 	// the names of one block share its ranges.
 	Block int `json:"vuxml_block"`
+	// EmptyRanges are the block's ranges that hold no version as pkg
+	// reads them (bounds inverted; pkg ANDs them): OSV cannot say so
+	// without an "introduced 0, fixed 0" pair, which osv-linter rejects,
+	// so they are left out of ranges and kept here with their position
+	// among the block's ranges. A block whose every range is empty has
+	// "ranges": [], which affects no version.
+	EmptyRanges []emptyRange `json:"vuxml_empty_ranges,omitempty"`
+}
+
+// emptyRange is a VuXML range left out of an affected package's ranges
+// because it holds no version.
+type emptyRange struct {
+	// Index is the range's position among the block's <range> elements.
+	Index  int                 `json:"index"`
+	Bounds []map[string]string `json:"vuxml_range"`
 }
 
 // vuxmlRange is the database_specific of one range: its exact bounds, in
@@ -73,9 +88,6 @@ type vuxmlRange struct {
 	Bounds []map[string]string `json:"vuxml_range"`
 	// Lossy is set when the events say more than the bounds (a <gt>).
 	Lossy bool `json:"lossy,omitempty"`
-	// Empty is set when the bounds hold no version (the events then say
-	// introduced 0, fixed 0).
-	Empty bool `json:"empty,omitempty"`
 }
 
 // NewestDate returns the newest <entry> or <modified> date of doc at
@@ -205,16 +217,24 @@ func FromVuXML(e *vuxml.Entry, opts VuXMLOptions) (*Vulnerability, error) {
 
 	// Affected packages.
 	for bi, blk := range e.Affects {
-		var ranges []Range
+		// Never nil: a block without a range that holds a version is
+		// written "ranges": [] (no version), not left out (which many
+		// readers take for every version).
+		ranges := []Range{}
 		var eqs []string
-		for _, r := range blk.Ranges {
+		var empties []emptyRange
+		for ri, r := range blk.Ranges {
 			events, eq, lossy, empty := rangeEvents(r.Bounds)
-			exact := vuxmlRange{Lossy: lossy, Empty: empty}
+			exact := vuxmlRange{Lossy: lossy}
 			for _, b := range r.Bounds {
 				exact.Bounds = append(exact.Bounds, map[string]string{b.Op.String(): b.Version})
 			}
 			if exact.Bounds == nil {
 				exact.Bounds = []map[string]string{}
+			}
+			if empty {
+				empties = append(empties, emptyRange{Index: ri, Bounds: exact.Bounds})
+				continue
 			}
 			ranges = append(ranges, Range{Type: RangeEcosystem, Events: events, DatabaseSpecific: rawJSON(exact)})
 			eqs = append(eqs, eq...)
@@ -222,7 +242,7 @@ func FromVuXML(e *vuxml.Entry, opts VuXMLOptions) (*Vulnerability, error) {
 		for _, n := range blk.Names {
 			name := n.Value
 			a := Affected{Package: Package{Ecosystem: ecosystemOf(name), Name: name}, Ranges: ranges, Versions: eqs}
-			ds := vuxmlAffected{Block: bi}
+			ds := vuxmlAffected{Block: bi, EmptyRanges: empties}
 			if fnmatch.HasMeta(name) {
 				ds.NameGlob = name
 			}
@@ -293,9 +313,9 @@ func ecosystemOf(name string) string {
 //	eq X        introduced X, last_affected X, and X in versions
 //
 // Two lower (or upper) bounds keep the tighter one; eq with another bound
-// keeps X if the bound holds for X. A range that can hold no version
-// (also a lower bound above the upper one) becomes introduced 0, fixed 0,
-// and empty is set.
+// keeps X if the bound holds for X. For a range that can hold no version
+// (also a lower bound above the upper one) empty is set (and the events
+// say introduced 0, fixed 0; the caller leaves such ranges out).
 func rangeEvents(bounds []vuxml.Bound) (events []Event, eqs []string, lossy, empty bool) {
 	if len(bounds) > 2 {
 		bounds = bounds[:2]

@@ -110,6 +110,7 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 	type key struct {
 		adv    *advisory.Advisory
 		ignore string
+		cve    string // an ignored CVE name of a reported finding
 	}
 	var order []key
 	groups := map[key]*cdx.Vulnerability{}
@@ -140,6 +141,24 @@ func WriteCycloneDX(w io.Writer, in *Input) error {
 				affected.Range = "vers:generic/*"
 			}
 			*v.Affects = append(*v.Affects, cdx.Affects{Ref: refs[i], Range: &[]cdx.AffectedVersions{affected}})
+			if f.Ignored != nil {
+				continue
+			}
+			// CVE names a rule ignores while the finding stands: a
+			// not_affected statement of their own, for this package.
+			for c := range f.IgnoredCVEs {
+				ic := &f.IgnoredCVEs[c]
+				k := key{adv: f.Advisory, ignore: ignoreDetail(&ic.Hit), cve: ic.CVE}
+				cv, ok := groups[k]
+				if !ok {
+					cv = cdxIgnoredCVE(f, ic, len(order))
+					cv.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: k.ignore}
+					groups[k] = cv
+					order = append(order, k)
+				}
+				na := cdx.AffectedVersions{Version: affected.Version, Range: affected.Range, Status: cdx.VulnerabilityStatusNotAffected}
+				*cv.Affects = append(*cv.Affects, cdx.Affects{Ref: refs[i], Range: &[]cdx.AffectedVersions{na}})
+			}
 		}
 	}
 	vulns := make([]cdx.Vulnerability, 0, len(order))
@@ -214,4 +233,18 @@ func cdxVulnerability(f *Finding, n int) *cdx.Vulnerability {
 		v.Properties = &props
 	}
 	return v
+}
+
+// cdxIgnoredCVE is the entry of a CVE name an ignore rule names in a
+// finding that stands for its other CVE names: the CVE itself, from NVD,
+// with the advisory it came from.
+func cdxIgnoredCVE(f *Finding, c *IgnoredCVE, n int) *cdx.Vulnerability {
+	return &cdx.Vulnerability{
+		BOMRef:      fmt.Sprintf("vuln-%d", n+1),
+		ID:          c.CVE,
+		Source:      &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + c.CVE},
+		Description: f.Advisory.Topic,
+		Affects:     &[]cdx.Affects{},
+		Properties:  &[]cdx.Property{{Name: "pkgaudit:advisory", Value: f.ID()}},
+	}
 }

@@ -44,18 +44,19 @@ type (
 		Vulnerabilities []jsonVuln `json:"vulnerabilities"`
 	}
 	jsonVuln struct {
-		ID           string          `json:"id"`
-		Source       string          `json:"source"`
-		Topic        string          `json:"topic"`
-		URL          *string         `json:"url"`
-		References   []jsonReference `json:"references"`
-		CVEs         []string        `json:"cves"`
-		Dates        jsonDates       `json:"dates"`
-		MatchedName  *string         `json:"matched_name"`
-		Affected     []jsonAffected  `json:"affected"`
-		FixedIn      *string         `json:"fixed_in"`
-		FixAvailable *bool           `json:"fix_available"`
-		Ignored      *jsonIgnored    `json:"ignored"`
+		ID           string           `json:"id"`
+		Source       string           `json:"source"`
+		Topic        string           `json:"topic"`
+		URL          *string          `json:"url"`
+		References   []jsonReference  `json:"references"`
+		CVEs         []string         `json:"cves"`
+		Dates        jsonDates        `json:"dates"`
+		MatchedName  *string          `json:"matched_name"`
+		Affected     []jsonAffected   `json:"affected"`
+		FixedIn      *string          `json:"fixed_in"`
+		FixAvailable *bool            `json:"fix_available"`
+		Ignored      *jsonIgnored     `json:"ignored"`
+		IgnoredCVEs  []jsonIgnoredCVE `json:"ignored_cves"`
 	}
 	jsonReference struct {
 		Type  string `json:"type"`
@@ -82,12 +83,17 @@ type (
 		Until  *string `json:"until"`
 		Where  *string `json:"where"`
 	}
+	jsonIgnoredCVE struct {
+		CVE string `json:"cve"`
+		jsonIgnored
+	}
 	jsonSummary struct {
 		Packages           int `json:"packages"`
 		VulnerablePackages int `json:"vulnerable_packages"`
 		Vulnerabilities    int `json:"vulnerabilities"`
 		Problems           int `json:"problems"`
 		Ignored            int `json:"ignored"`
+		IgnoredCVEs        int `json:"ignored_cves"`
 	}
 )
 
@@ -113,7 +119,7 @@ func WriteJSON(w io.Writer, in *Input) error {
 	}
 	s := in.Summary()
 	r.Summary = jsonSummary{Packages: s.Packages, VulnerablePackages: s.Vulnerable,
-		Vulnerabilities: s.Vulnerabilities, Problems: s.Problems, Ignored: s.Ignored}
+		Vulnerabilities: s.Vulnerabilities, Problems: s.Problems, Ignored: s.Ignored, IgnoredCVEs: s.IgnoredCVEs}
 
 	// The report around an empty results array, then the results one at
 	// a time (a report of thousands of findings is never held whole), each
@@ -218,12 +224,22 @@ func jsonVulnFor(f *Finding) jsonVuln {
 		}
 	}
 	if ig := f.Ignored; ig != nil {
-		v.Ignored = &jsonIgnored{Rule: ig.Rule, Reason: ig.Reason, Where: optStr(ig.Where)}
-		if !ig.Until.IsZero() {
-			v.Ignored.Until = strp(ig.Until.UTC().Format(time.DateOnly))
-		}
+		v.Ignored = jsonIgnoredFor(ig)
+	}
+	v.IgnoredCVEs = make([]jsonIgnoredCVE, 0, len(f.IgnoredCVEs))
+	for i := range f.IgnoredCVEs {
+		c := &f.IgnoredCVEs[i]
+		v.IgnoredCVEs = append(v.IgnoredCVEs, jsonIgnoredCVE{CVE: c.CVE, jsonIgnored: *jsonIgnoredFor(&c.Hit)})
 	}
 	return v
+}
+
+func jsonIgnoredFor(ig *Ignore) *jsonIgnored {
+	j := &jsonIgnored{Rule: ig.Rule, Reason: ig.Reason, Where: optStr(ig.Where)}
+	if !ig.Until.IsZero() {
+		j.Until = strp(ig.Until.UTC().Format(time.DateOnly))
+	}
+	return j
 }
 
 func strp(s string) *string { return &s }

@@ -57,7 +57,7 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 				if f.Ignored != nil {
 					continue
 				}
-				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Advisory.Topic), mdCode(f.AffectedText()), mdCell(strings.Join(f.CVEs(), ", ")))
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Advisory.Topic), mdCode(f.AffectedText()), mdCell(mdCVEs(f)))
 			}
 		}
 		first := true
@@ -88,6 +88,26 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 					until = f.Ignored.Until.UTC().Format(time.DateOnly)
 				}
 				fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Ignored.Reason), until)
+			}
+		}
+	}
+	if in.ShowIgnored && s.IgnoredCVEs > 0 {
+		fmt.Fprintf(bw, "\n## Ignored CVE names of reported findings\n\n| Package | Advisory | CVE | Reason | Until |\n|---|---|---|---|---|\n")
+		for i := range in.Packages {
+			p := &in.Packages[i]
+			fs := in.shown(p, true)
+			for j := range fs {
+				f := &fs[j]
+				if f.Ignored != nil {
+					continue
+				}
+				for _, c := range f.IgnoredCVEs {
+					until := "—"
+					if !c.Until.IsZero() {
+						until = c.Until.UTC().Format(time.DateOnly)
+					}
+					fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(c.CVE), mdCell(c.Reason), until)
+				}
 			}
 		}
 	}
@@ -159,4 +179,20 @@ func mdLink(f *Finding) string {
 
 func safeURL(u string) bool {
 	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "ftp://")
+}
+
+// mdCVEs is the CVE cell of a finding: its CVE names, those an ignore rule
+// names marked "(ignored)".
+func mdCVEs(f *Finding) string {
+	if len(f.IgnoredCVEs) == 0 {
+		return strings.Join(f.CVEs(), ", ")
+	}
+	parts := make([]string, 0, len(f.CVEs()))
+	for _, c := range f.CVEs() {
+		if f.cveIgnored(c) {
+			c += " (ignored)"
+		}
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, ", ")
 }

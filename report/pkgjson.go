@@ -105,7 +105,7 @@ func pkgJSONIssue(f *Finding) *uclObject {
 	if t := textTopic(f.Advisory); t != "" {
 		o.add("description", uclString(t))
 	}
-	if cves := textCVEs(f.Advisory); len(cves) > 0 {
+	if cves := f.withoutIgnored(textCVEs(f.Advisory)); len(cves) > 0 {
 		arr := make(uclArray, len(cves))
 		for i, c := range cves {
 			arr[i] = uclString(c)

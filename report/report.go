@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/ignore"
 )
 
 // Input is one audit: what was audited, against which databases, and what
@@ -75,9 +76,10 @@ type Package struct {
 	// Dependents are the names of the audited packages that depend on it,
 	// directly or not, in pkg audit -r's order.
 	Dependents []string
-	// Findings are the advisories that affect it, in database order and
-	// with pkg's duplicates (an advisory naming the package in two blocks
-	// is found twice).
+	// Findings are the advisories that affect it, in pkg's order
+	// (audit.PkgOrder: by the literal prefix of the matched name, then
+	// database order) and with pkg's duplicates (an advisory naming the
+	// package in two blocks is found twice).
 	Findings []Finding
 }
 
@@ -101,25 +103,27 @@ type Finding struct {
 	// -1 when no single range was tested (a versionless query, a pkgsrc
 	// pattern).
 	Range int
-	// Ignored is set when an ignore rule matched the finding.
+	// Ignored is set when ignore rules silence the finding: a rule names
+	// the advisory, or every CVE name it lists, or the package.
 	Ignored *Ignore
+	// IgnoredCVEs are the advisory's CVE names that rules ignore (in the
+	// advisory's order). When Ignored is nil the finding is reported with
+	// its other CVE names only, and these are marked as ignored.
+	IgnoredCVEs []IgnoredCVE
 	// FixAvailable tells whether a version at or above FixedIn that this
 	// advisory does not affect is known to exist (from a ports INDEX);
 	// nil when unknown.
 	FixAvailable *bool
 }
 
-// Ignore says why a finding is ignored.
-type Ignore struct {
-	// Rule is what matched: the ignore entry's id (and package glob), or
-	// "AUDIT_IGNORE_GLOB=..." / "AUDIT_IGNORE_REGEX=...".
-	Rule   string
-	Reason string
-	// Until is when the ignore entry expires (zero: never).
-	Until time.Time
-	// Where is the entry's position ("pkgaudit.toml:12"), when known.
-	Where string
-}
+// Ignore says why a finding (or one of its CVE names) is ignored: the
+// rule, its reason, expiry and position (package ignore's Hit).
+type Ignore = ignore.Hit
+
+// IgnoredCVE is one CVE name of a finding that an ignore rule names while
+// the finding stays (its advisory is still vulnerable through its other CVE
+// names): package ignore's CVEHit.
+type IgnoredCVE = ignore.CVEHit
 
 // ID is the advisory's identifier: the VuXML vid, the pkgsrc URL.
 func (f *Finding) ID() string { return f.Advisory.ID }
@@ -244,6 +248,34 @@ func (f *Finding) URLs() []string {
 // CVEs are the advisory's CVE names.
 func (f *Finding) CVEs() []string { return f.Advisory.CVEs }
 
+// ReportedCVEs are the advisory's CVE names less those ignore rules name.
+func (f *Finding) ReportedCVEs() []string { return f.withoutIgnored(f.Advisory.CVEs) }
+
+// withoutIgnored returns cves less the ignored ones (cves itself when
+// none is).
+func (f *Finding) withoutIgnored(cves []string) []string {
+	if len(f.IgnoredCVEs) == 0 {
+		return cves
+	}
+	out := make([]string, 0, len(cves))
+	for _, c := range cves {
+		if !f.cveIgnored(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// cveIgnored reports whether an ignore rule names the CVE c.
+func (f *Finding) cveIgnored(c string) bool {
+	for i := range f.IgnoredCVEs {
+		if strings.EqualFold(f.IgnoredCVEs[i].CVE, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // shown returns the findings of p a renderer lists: ignored ones only with
 // ShowIgnored; with unique, each advisory once (its first match: pkg's
 // duplicates are matches of one advisory through several blocks or names).
@@ -287,6 +319,9 @@ type Summary struct {
 	// Ignored counts the ignored findings once per (package, advisory);
 	// IgnoredPackages the packages that have one.
 	Ignored, IgnoredPackages int
+	// IgnoredCVEs counts the CVE names ignore rules name in reported
+	// findings, once per (package, advisory, CVE name).
+	IgnoredCVEs int
 }
 
 // Summary returns the counts of in.
@@ -350,6 +385,7 @@ func (in *Input) counts() Summary {
 			active++
 			if first(j) {
 				s.Vulnerabilities++
+				s.IgnoredCVEs += len(fs[j].IgnoredCVEs)
 			}
 		}
 		s.Problems += active

@@ -204,6 +204,29 @@ func sarifResultFor(in *Input, p *Package, f *Finding, idx int) sarifResult {
 		props["dependents"] = p.Dependents
 	}
 	res.Properties = props
+	if f.Ignored == nil && len(f.IgnoredCVEs) > 0 {
+		// The finding stands for its other CVE names; the ones a rule
+		// names are marked, not suppressed.
+		var names []string
+		var marks []map[string]any
+		for i := range f.IgnoredCVEs {
+			c := &f.IgnoredCVEs[i]
+			names = append(names, c.CVE)
+			m := map[string]any{"cve": c.CVE, "rule": c.Rule, "reason": c.Reason}
+			if !c.Until.IsZero() {
+				m["until"] = c.Until.UTC().Format(time.DateOnly)
+			}
+			if c.Where != "" {
+				m["where"] = c.Where
+			}
+			marks = append(marks, m)
+		}
+		props["ignoredCves"] = marks
+		if rest := f.ReportedCVEs(); len(rest) > 0 {
+			res.Message.Text += "; CVE: " + strings.Join(rest, ", ")
+		}
+		res.Message.Text += "; ignored by rule: " + strings.Join(names, ", ")
+	}
 	if f.Ignored != nil {
 		just := f.Ignored.Reason
 		if !f.Ignored.Until.IsZero() {

@@ -29,8 +29,11 @@ import (
 // shape: its classification as the topic, its CVE names, its URL as WWW
 // (and its pattern under "Affected versions:").
 //
-// With ShowIgnored the ignored findings follow the summary line in a
-// section of their own, one per package and advisory, with the reason.
+// When ignore rules silenced findings (or CVE names of reported ones), a
+// line after the summary says how many (pkg prints nothing: the output is
+// pkg's byte for byte when nothing is ignored). With ShowIgnored the
+// ignored findings and CVE names follow instead, in a section of their
+// own, one per package and advisory, with the reason.
 func WriteText(w io.Writer, in *Input) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	for i := range in.Packages {
@@ -57,8 +60,12 @@ func WriteText(w io.Writer, in *Input) error {
 	if !in.Quiet {
 		fmt.Fprintf(bw, "%d problem(s) in %d package(s) found.\n", s.Problems, s.Vulnerable)
 	}
-	if in.ShowIgnored && !in.Quiet && s.Ignored > 0 {
-		writeIgnoredText(bw, in, s)
+	if !in.Quiet && (s.Ignored > 0 || s.IgnoredCVEs > 0) {
+		if in.ShowIgnored {
+			writeIgnoredText(bw, in, s)
+		} else {
+			writeIgnoredCount(bw, s)
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
@@ -94,7 +101,13 @@ func writeIssue(w *bufio.Writer, p *Package, f *Finding) {
 		w.WriteString(c)
 		w.WriteByte('\n')
 	}
-	if a.Source != advisory.SourceVuXML || len(a.References) == 0 {
+	if len(f.IgnoredCVEs) > 0 {
+		// CVE names an ignore rule names are left out: the finding is
+		// reported for the others.
+		for _, c := range f.withoutIgnored(textCVEs(a)) {
+			writeCVE(c)
+		}
+	} else if a.Source != advisory.SourceVuXML || len(a.References) == 0 {
 		for _, c := range a.CVEs {
 			writeCVE(c)
 		}
@@ -162,19 +175,57 @@ func textCVEs(a *advisory.Advisory) []string {
 	return out
 }
 
-// writeIgnoredText lists the ignored findings after the summary:
+// writeIgnoredCount says, after the summary, how much ignore rules
+// silenced:
+//
+//	Ignore rules silenced 2 finding(s) in 1 package(s) (--show-ignored lists them).
+//	Ignore rules silenced 1 CVE name(s) of the findings above (--show-ignored lists them).
+func writeIgnoredCount(w *bufio.Writer, s Summary) {
+	if s.Ignored > 0 {
+		fmt.Fprintf(w, "Ignore rules silenced %d finding(s) in %d package(s) (--show-ignored lists them).\n", s.Ignored, s.IgnoredPackages)
+	}
+	if s.IgnoredCVEs > 0 {
+		fmt.Fprintf(w, "Ignore rules silenced %d CVE name(s) of the findings above (--show-ignored lists them).\n", s.IgnoredCVEs)
+	}
+}
+
+// writeIgnoredText lists the ignored findings after the summary, then the
+// ignored CVE names of reported findings:
 //
 //	Ignored: 1 problem(s) in 1 package(s):
 //	curl-8.4.0: VID curl -- topic
 //	  Reason: REASON (until 2026-12-31; pkgaudit.toml:4)
+//
+//	Ignored CVE names of reported findings: 1
+//	sudo-1.9.16p2: VID sudo -- topic
+//	  CVE-2025-32463: REASON (pkgaudit.toml:9)
 func writeIgnoredText(w *bufio.Writer, in *Input, s Summary) {
-	fmt.Fprintf(w, "\nIgnored: %d problem(s) in %d package(s):\n", s.Ignored, s.IgnoredPackages)
+	if s.Ignored > 0 {
+		fmt.Fprintf(w, "\nIgnored: %d problem(s) in %d package(s):\n", s.Ignored, s.IgnoredPackages)
+		eachIgnoredText(w, in, func(f *Finding) bool { return f.Ignored != nil }, func(f *Finding) {
+			w.WriteString("  Reason: " + oneLine(f.Ignored.Reason) + ignoreNote(f.Ignored) + "\n")
+		})
+	}
+	if s.IgnoredCVEs > 0 {
+		fmt.Fprintf(w, "\nIgnored CVE names of reported findings: %d\n", s.IgnoredCVEs)
+		eachIgnoredText(w, in, func(f *Finding) bool { return f.Ignored == nil && len(f.IgnoredCVEs) > 0 }, func(f *Finding) {
+			for i := range f.IgnoredCVEs {
+				c := &f.IgnoredCVEs[i]
+				w.WriteString("  " + c.CVE + ": " + oneLine(c.Reason) + ignoreNote(&c.Hit) + "\n")
+			}
+		})
+	}
+}
+
+// eachIgnoredText writes "PKG: ID TOPIC" and then detail(f) for the first
+// finding of each (package, advisory) that sel selects.
+func eachIgnoredText(w *bufio.Writer, in *Input, sel func(*Finding) bool, detail func(*Finding)) {
 	for i := range in.Packages {
 		p := &in.Packages[i]
 		seen := map[*advisory.Advisory]bool{}
 		for j := range p.Findings {
 			f := &p.Findings[j]
-			if f.Ignored == nil || seen[f.Advisory] {
+			if !sel(f) || seen[f.Advisory] {
 				continue
 			}
 			seen[f.Advisory] = true
@@ -183,7 +234,7 @@ func writeIgnoredText(w *bufio.Writer, in *Input, s Summary) {
 				line += " " + t
 			}
 			w.WriteString(line + "\n")
-			w.WriteString("  Reason: " + oneLine(f.Ignored.Reason) + ignoreNote(f.Ignored) + "\n")
+			detail(f)
 		}
 	}
 }

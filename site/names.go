@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/internal/fsname"
 )
 
 // fileNamer hands out the names of generated files. Every name is made of
@@ -11,7 +13,9 @@ import (
 // (letters, digits, '.', '+', '-', '_'; anything else is written ~XX), and
 // no two names differ only in case, so that the site can be copied to a
 // case-insensitive file system. Names are handed out in a deterministic
-// order; a name already taken gets a ~2, ~3... suffix.
+// order; a name already taken gets a ~2, ~3... suffix. A name longer than a
+// file system accepts (255 bytes) is shortened and given a hash suffix
+// (fsname.Short).
 type fileNamer struct {
 	taken map[string]bool // lower-cased
 }
@@ -27,9 +31,9 @@ func newFileNamer(reserved ...string) *fileNamer {
 // name returns a new file name prefix+escape(s)+ext.
 func (n *fileNamer) name(prefix, s, ext string) string {
 	base := prefix + fileEscape(s)
-	name := base + ext
+	name := fsname.Short(base, ext)
 	for i := 2; n.taken[strings.ToLower(name)]; i++ {
-		name = base + "~" + strconv.Itoa(i) + ext
+		name = fsname.Short(base+"~"+strconv.Itoa(i), ext)
 	}
 	n.taken[strings.ToLower(name)] = true
 	return name

@@ -43,6 +43,28 @@ type Options struct {
 // ErrTooLarge is returned when more than Options.MaxSize bytes are written.
 var ErrTooLarge = errors.New("content exceeds the size limit")
 
+// ErrIsDir is wrapped by the error of a write whose destination is a
+// directory (or a path ending in a separator): the message is "PATH is a
+// directory", never a rename error naming the temporary file.
+var ErrIsDir = errors.New("is a directory")
+
+// isDirError returns the "PATH is a directory" error, or nil when path
+// names no directory.
+func isDirError(path string) error {
+	if path != "" && os.IsPathSeparator(path[len(path)-1]) {
+		return &dirError{path}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return &dirError{path}
+	}
+	return nil
+}
+
+type dirError struct{ path string }
+
+func (e *dirError) Error() string { return e.path + " is a directory" }
+func (e *dirError) Unwrap() error { return ErrIsDir }
+
 // Write replaces path with what fill writes, with permissions perm.
 func Write(path string, perm os.FileMode, fill func(io.Writer) error) error {
 	return WriteWith(path, Options{Perm: perm}, fill)
@@ -64,6 +86,9 @@ func WriteReader(path string, o Options, r io.Reader) (n int64, err error) {
 
 // WriteWith replaces path with what fill writes, as o says.
 func WriteWith(path string, o Options, fill func(io.Writer) error) (err error) {
+	if err := isDirError(path); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	create := o.Create
 	if create == nil {
@@ -116,6 +141,9 @@ func WriteWith(path string, o Options, fill func(io.Writer) error) (err error) {
 		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
+		if derr := isDirError(path); derr != nil {
+			return derr // a directory appeared there meanwhile
+		}
 		return fmt.Errorf("replacing %s: %w", path, bare(err))
 	}
 	if d, derr := os.Open(dir); derr == nil {
@@ -132,6 +160,10 @@ func bare(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

@@ -127,3 +127,46 @@ func snapshot(t *testing.T, p string) fileState {
 	}
 	return fileState{string(b), st.ModTime(), st.Mode()}
 }
+
+// A directory given as the output file is refused by name, before anything
+// is written, and left as it was (issue 11, F.23).
+func TestWriteToDirectory(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "out")
+	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "keep"), []byte("x"), 0o644)
+	filled := false
+	for _, p := range []string{sub, sub + "/", filepath.Join(dir, "missing") + "/"} {
+		err := Write(p, 0o644, func(w io.Writer) error { filled = true; _, err := w.Write([]byte("new")); return err })
+		if err == nil || err.Error() != p+" is a directory" || !errors.Is(err, ErrIsDir) {
+			t.Errorf("Write(%q): %v, want %q", p, err, p+" is a directory")
+		}
+	}
+	if filled {
+		t.Error("content produced for a directory destination")
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 1 {
+		t.Errorf("left behind: %v", es)
+	}
+	if b, _ := os.ReadFile(filepath.Join(sub, "keep")); string(b) != "x" {
+		t.Error("directory content changed")
+	}
+}
+
+// A directory that appears at the destination while the content is
+// produced is also reported by name.
+func TestWriteDirectoryAppears(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out")
+	err := Write(p, 0o644, func(w io.Writer) error {
+		os.Mkdir(p, 0o755)
+		os.WriteFile(filepath.Join(p, "f"), nil, 0o644)
+		return nil
+	})
+	if err == nil || err.Error() != p+" is a directory" {
+		t.Fatalf("err %v", err)
+	}
+	if strings.Contains(err.Error(), ".tmp") {
+		t.Fatal("temporary name leaked")
+	}
+}

@@ -40,6 +40,7 @@ type auditFlags struct {
 	base               bool
 	baseVersion        string
 	installed          bool
+	chroot             string
 	ignore             string
 	showIgnored, noEOL bool
 	noExternal         bool
@@ -67,6 +68,9 @@ What is audited (sources combine; the default is the installed packages):
   --installed          the FreeBSD installed packages, $PKG_DBDIR/local.sqlite
                        (the default when no other source is given; a missing
                        database means nothing installed: exit 0, no output)
+  --chroot DIR         the FreeBSD installed packages of the jail or chroot
+                       at DIR (DIR/var/db/pkg/local.sqlite, read without
+                       leaving DIR; a missing database is an error)
   --pkgsrc-dbdir DIR   pkgsrc's installed packages (PKG_DBDIR)
   -d DIR               package files under DIR (*.pkg, *.tgz; --names-only:
                        pkg's name-only reading of *.pkg)
@@ -111,6 +115,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
+	fl.StringVar(&f.chroot, "chroot", "", "audit the FreeBSD installed packages of the system (jail, chroot) rooted at DIR, read inside DIR only")
 	fl.StringVar(&f.pkgsrcDBDir, "pkgsrc-dbdir", "", "audit pkgsrc's installed packages in DIR")
 	fl.StringVarP(&f.dir, "directory", "d", "", "audit the package files (*.pkg, *.tgz) under DIR")
 	fl.BoolVar(&f.namesOnly, "names-only", false, "with -d: take *.pkg names and versions from the file names only, as pkg")
@@ -261,7 +266,8 @@ func (r *auditRun) run() error {
 				continue
 			}
 			rf := report.Finding{Advisory: fd.Advisory, Affected: fd.Affected, Name: fd.Name, Range: fd.Range}
-			rf.Ignored = ign.match(p, fd.Advisory, now)
+			v := ign.CheckAdvisory(p.Name, p.String(), fd.Advisory, now)
+			rf.Ignored, rf.IgnoredCVEs = v.Whole, v.CVEs
 			rf.FixAvailable = known.fixAvailable(p, &rf)
 			if rf.Ignored == nil {
 				vulnerable = true
@@ -308,7 +314,9 @@ func auditLookup(ix *audit.Index, pkgs []inventory.Package) (found func(i int) [
 			for i := lo[k]; i < lo[k+1]; i++ {
 				at[k] = append(at[k], int32(len(fs[k])))
 				p := &pkgs[i]
+				n := len(fs[k])
 				fs[k] = ix.Lookup(fs[k], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+				audit.PkgOrder(fs[k][n:]) // pkg's order: glob prefixes first
 			}
 			at[k] = append(at[k], int32(len(fs[k])))
 		}
@@ -452,8 +460,18 @@ func (r *auditRun) packages() (pkgs []inventory.Package, nothingInstalled bool, 
 		}
 		pkgs = append(pkgs, got...)
 	}
+	if f.chroot != "" {
+		got, err := inventory.FromPkgDBInRoot(f.chroot)
+		if errors.Is(err, inventory.ErrNoRootPkgDB) {
+			return nil, false, fmt.Errorf("%w (is --chroot %s the root of a FreeBSD system with packages?)", err, f.chroot)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		pkgs = append(pkgs, got...)
+	}
 	other := len(r.args) > 0 || len(f.from) > 0 || f.pkgsrcDBDir != "" || f.dir != "" ||
-		f.index != "" || f.base || f.baseVersion != ""
+		f.index != "" || f.base || f.baseVersion != "" || f.chroot != ""
 	if f.installed || !other {
 		dbdir := auditPkgDBDir(r.cfg)
 		if _, err := os.Stat(filepath.Join(dbdir, inventory.PkgDBFile)); errors.Is(err, fs.ErrNotExist) {

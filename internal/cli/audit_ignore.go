@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
-	"time"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/fnmatch"
@@ -14,20 +11,11 @@ import (
 	"github.com/pkgaudit/pkgaudit/version/freebsd"
 )
 
-// auditIgnores are every rule that silences findings: the ignore file and
-// pkg's AUDIT_IGNORE_GLOB / AUDIT_IGNORE_REGEX package-name lists.
-type auditIgnores struct {
-	list    *ignore.List
-	globs   []string
-	regexes []*regexp.Regexp
-	// regexSrc are the expressions as given, for messages.
-	regexSrc []string
-}
-
-// auditLoadIgnores reads --ignore (else audit.ignore_file) and the
-// environment lists, and warns about expired ignore entries.
-func auditLoadIgnores(r *auditRun) (*auditIgnores, error) {
-	ig := &auditIgnores{}
+// auditLoadIgnores reads --ignore (else audit.ignore_file) and pkg's
+// AUDIT_IGNORE_GLOB / AUDIT_IGNORE_REGEX from the environment, and warns
+// about expired ignore entries. What the rules silence is ignore.Set's.
+func auditLoadIgnores(r *auditRun) (*ignore.Set, error) {
+	var list *ignore.List
 	path := r.flags.ignore
 	if path == "" {
 		path = r.cfg.Audit.IgnoreFile
@@ -40,73 +28,9 @@ func auditLoadIgnores(r *auditRun) (*auditIgnores, error) {
 		for _, rule := range l.Expired(r.env.Now()) {
 			r.warn("%s", l.Warning(rule))
 		}
-		ig.list = l
+		list = l
 	}
-	ig.globs = auditEnvList(r.env.Getenv("AUDIT_IGNORE_GLOB"))
-	for _, src := range auditEnvList(r.env.Getenv("AUDIT_IGNORE_REGEX")) {
-		// POSIX ERE, unanchored, as regcomp(REG_EXTENDED|REG_NOSUB); Go's
-		// POSIX mode is RE2 syntax restricted to egrep's.
-		re, err := regexp.CompilePOSIX(src)
-		if err != nil {
-			return nil, fmt.Errorf("AUDIT_IGNORE_REGEX: %w", err)
-		}
-		ig.regexes = append(ig.regexes, re)
-		ig.regexSrc = append(ig.regexSrc, src)
-	}
-	return ig, nil
-}
-
-// auditEnvList splits a pkg array setting given in the environment: comma
-// separated, each element trimmed, as pkg's configuration reads it.
-func auditEnvList(v string) []string {
-	if v == "" {
-		return nil
-	}
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		out = append(out, strings.TrimSpace(s))
-	}
-	return out
-}
-
-// match returns why the finding of adv for p is ignored, nil when it is
-// not: the package-name lists first (pkg skips such packages entirely),
-// then the ignore file by vid, URL or CVE name.
-func (ig *auditIgnores) match(p *inventory.Package, adv *advisory.Advisory, now time.Time) *report.Ignore {
-	for _, g := range ig.globs {
-		if fnmatch.Match(g, p.Name, 0) {
-			return &report.Ignore{Rule: "AUDIT_IGNORE_GLOB=" + g, Reason: "package name matches AUDIT_IGNORE_GLOB " + g}
-		}
-	}
-	for i, re := range ig.regexes {
-		if re.MatchString(p.Name) {
-			return &report.Ignore{Rule: "AUDIT_IGNORE_REGEX=" + ig.regexSrc[i], Reason: "package name matches AUDIT_IGNORE_REGEX " + ig.regexSrc[i]}
-		}
-	}
-	if ig.list == nil {
-		return nil
-	}
-	ids := make([]string, 0, 2+len(adv.CVEs))
-	if adv.ID != "" {
-		ids = append(ids, adv.ID)
-	}
-	if adv.URL != "" && adv.URL != adv.ID {
-		ids = append(ids, adv.URL)
-	}
-	ids = append(ids, adv.CVEs...)
-	rule, ok := ig.list.Match(p.String(), ids, now)
-	if !ok {
-		return nil
-	}
-	what := rule.ID
-	if rule.Package != "" {
-		what += " package " + rule.Package
-	}
-	out := &report.Ignore{Rule: what, Reason: rule.Reason, Until: rule.Until}
-	if rule.Line > 0 {
-		out.Where = fmt.Sprintf("%s:%d", ig.list.File, rule.Line)
-	}
-	return out
+	return ignore.NewSet(list, r.env.Getenv("AUDIT_IGNORE_GLOB"), r.env.Getenv("AUDIT_IGNORE_REGEX"))
 }
 
 // auditEnvNoEOL reports CHECK_END_OF_LIFE set to anything but "yes" in the

@@ -245,7 +245,7 @@ func TestAuditExitCodes(t *testing.T) {
 	}{
 		{"clean", nil, []string{"-f", db, "nonexistent-1.0"}, ExitOK, "", "0 problem(s) in 0 package(s) found.\n"},
 		{"vulnerable", nil, []string{"-q", "-f", db, "sudo-1.9.16p2"}, ExitFound, "", "sudo-1.9.16p2\n"},
-		{"only ignored", nil, []string{"-f", db, "--ignore", ignoreAll, "sudo-1.9.16p2"}, ExitOK, "", "0 problem(s) in 0 package(s) found.\n"},
+		{"only ignored", nil, []string{"-f", db, "--ignore", ignoreAll, "sudo-1.9.16p2"}, ExitOK, "", "0 problem(s) in 0 package(s) found.\nIgnore rules silenced 1 finding(s) in 1 package(s) (--show-ignored lists them).\n"},
 		{"AUDIT_IGNORE_GLOB", map[string]string{"AUDIT_IGNORE_GLOB": "cu*, su?o"}, []string{"-q", "-f", db, "sudo-1.9.16p2", "curl-8.5.0"}, ExitOK, "", ""},
 		{"AUDIT_IGNORE_REGEX", map[string]string{"AUDIT_IGNORE_REGEX": "^s[u]+d"}, []string{"-q", "-f", db, "sudo-1.9.16p2", "curl-8.5.0"}, ExitFound, "", "curl-8.5.0\n"},
 		{"bad AUDIT_IGNORE_REGEX", map[string]string{"AUDIT_IGNORE_REGEX": "(["}, []string{"-f", db, "sudo"}, ExitError, "AUDIT_IGNORE_REGEX", ""},

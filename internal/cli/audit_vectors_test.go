@@ -377,3 +377,25 @@ func TestAuditPkgsrcTxtVectors(t *testing.T) {
 		t.Errorf("checked %d audit blocks, want 13", checked)
 	}
 }
+
+// Issue 11, E.17: within one package pkg lists the advisories in the order
+// of its sorted items — names matched through a glob with a shorter literal
+// prefix before exact names — and pkgaudit follows. The expected outputs of
+// testdata/audit-glob-order.txt were derived from pkg's algorithm, not from
+// pkgaudit (see its header); the database puts exact names first.
+func TestAuditTextGlobOrder(t *testing.T) {
+	blocks := auditReadBlocks(t, "testdata/audit-glob-order.txt")
+	if len(blocks) != 9 {
+		t.Fatalf("%d blocks, want 9", len(blocks))
+	}
+	for _, b := range blocks {
+		operand, ok := strings.CutPrefix(b.cmd, "pkg audit -f audit-glob-order.xml ")
+		if !ok || strings.Contains(operand, " ") {
+			t.Fatalf("line %d: unexpected command %q", b.line, b.cmd)
+		}
+		out, errOut, code := run(t, "", "audit", "-f", "testdata/audit-glob-order.xml", "--", operand)
+		if out != b.stdout || code != b.exit || errOut != "" {
+			t.Errorf("line %d: %s: exit %d (want %d), stderr %q\n--- got ---\n%s--- want ---\n%s", b.line, b.cmd, code, b.exit, errOut, out, b.stdout)
+		}
+	}
+}

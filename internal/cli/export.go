@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/osv"
 )
 
@@ -91,6 +93,9 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 	}
 	if f.zip != "" {
 		if err := osv.WriteZip(f.zip, all); err != nil {
+			if errors.Is(err, atomicfile.ErrIsDir) {
+				return &codeError{ExitError, err}
+			}
 			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.zip, err)}
 		}
 		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.zip)

@@ -142,6 +142,9 @@ func exportReadDir(t *testing.T, dir string) map[string][]byte {
 	}
 	out := map[string][]byte{}
 	for _, e := range ents {
+		if e.Name() == ".pkgaudit-osv" { // the manifest, not a record
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -201,10 +204,17 @@ func TestExportOSVGolden(t *testing.T) {
 	}
 
 	// Deterministic and replaced as a whole: a second run over a directory
-	// with a stale record gives the same files, without the stale one.
+	// with a stale record of an earlier export (listed in its manifest)
+	// gives the same files, without the stale one.
 	if err := os.WriteFile(filepath.Join(out, "stale.json"), []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	mf, err := os.OpenFile(filepath.Join(out, ".pkgaudit-osv"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf.WriteString("stale.json\n")
+	mf.Close()
 	if _, stderr, code := run(t, "", "export", "osv", "-f", vx, "-f", pv, "--out", out); code != 0 {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
 	}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package inroot
+
+const nonblock = 0
