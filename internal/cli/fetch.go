@@ -83,8 +83,10 @@ Settings come from pkgaudit.toml ([fetch], [freebsd], [pkgsrc]; see
 'pkgaudit config show') and the environment (PKG_DBDIR, VULNXML_SITE,
 PKGVULNDIR, PKGVULNURL, GPG_KEYRING_PKGVULN, PKGAUDIT_OFFLINE).
 
-Exit status: 0 fetched or up to date, 2 the fetch failed (one line on
-standard error saying why; nothing was replaced).`
+Exit status: 0 fetched or up to date, 1 the signature verification asked
+for failed (for a download, or for the local copy when the server has
+nothing newer), 2 any other failure (one line on standard error saying why;
+nothing was replaced).`
 
 func newFetchCmd(env *Env) *cobra.Command {
 	f := &fetchFlags{}
@@ -220,20 +222,25 @@ func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 			keyring = cfg.Pkgsrc.Keyring
 		}
 	}
-	if j.maxAge > 0 && !j.force {
-		if t, ok := fetch.LastChecked(o.Dest); ok && env.Now().Sub(t) < time.Duration(j.maxAge)*24*time.Hour {
-			if !j.quiet {
-				fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
-			}
-			return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
-		}
-	}
 	if keyring != "" {
 		kr, err := fetchReadKeyring(keyring)
 		if err != nil {
 			return nil, &codeError{ExitError, err}
 		}
 		o.Keyring = kr
+	}
+	if j.maxAge > 0 && !j.force {
+		if t, ok := fetch.LastChecked(o.Dest, env.Now()); ok && env.Now().Sub(t) < time.Duration(j.maxAge)*24*time.Hour {
+			// Fresh enough not to ask the server, but never called fine
+			// when it fails the verification asked for.
+			if err := fetch.VerifyLocal(o); err != nil {
+				return nil, fetchError(err, o.Dest)
+			}
+			if !j.quiet {
+				fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
+			}
+			return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
+		}
 	}
 	var bar *progressbar.ProgressBar
 	if !j.quiet && env.IsTerminal != nil && env.IsTerminal(env.Stderr) {
@@ -253,7 +260,7 @@ func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 	}
 	res, err := fetch.Run(context.Background(), o)
 	if err != nil {
-		return nil, &codeError{ExitError, errors.New(fetchFailure(err, o.Dest))}
+		return nil, fetchError(err, o.Dest)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s\n", w)
@@ -285,6 +292,16 @@ func fetchSignedNote(o fetch.Options, res *fetch.Result) string {
 		return "checksums and signature verified"
 	}
 	return "checksums verified"
+}
+
+// fetchError is a failed fetch as a command error: exit 1 when a
+// signature verification failed, 2 for every other failure.
+func fetchError(err error, dest string) error {
+	code := ExitError
+	if errors.Is(err, fetch.ErrSignature) {
+		code = ExitFound
+	}
+	return &codeError{code, errors.New(fetchFailure(err, dest))}
 }
 
 // fetchFailure is the one line of a failed fetch.

@@ -59,7 +59,7 @@ func fetchStaleMessage(env *Env, cfg *config.Config, dbPath string) string {
 		}
 		return ""
 	}
-	checked, _ := fetch.LastChecked(dbPath)
+	checked, _ := fetch.LastChecked(dbPath, env.Now())
 	age := env.Now().Sub(checked)
 	limit := time.Duration(cfg.Audit.StaleDays) * 24 * time.Hour
 	if age <= limit {

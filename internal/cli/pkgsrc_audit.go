@@ -134,17 +134,28 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 	if path == "" {
 		path = set.vulnFile()
 	}
+	var file *pkgsrc.File
+	opts := pkgsrc.Options{SourceList: f.sourceList}
 	if f.sign {
 		keyring := f.keyring
 		if keyring == "" {
 			keyring = set.get("GPG_KEYRING_PKGVULN", "")
 		}
-		if err := verifyPkgsrcSignature(path, keyring); err != nil {
-			return nil, &codeError{f.errCode(), err}
+		// A failed verification exits 1 (as pkg_admin); the file parsed
+		// is the text the signature covers.
+		file, err = parsePkgsrcVerified(path, keyring, opts)
+		var ce *codeError
+		if errors.As(err, &ce) && ce.Code == ExitError {
+			ce.Code = f.errCode()
 		}
+	} else {
+		file, err = pkgsrc.ParseFile(path, opts)
 	}
-	file, err := pkgsrc.ParseFile(path, pkgsrc.Options{SourceList: f.sourceList})
 	if err != nil {
+		var ce *codeError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
 		return nil, &codeError{f.errCode(), err}
 	}
 	for _, w := range file.Warnings {
