@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -46,7 +45,7 @@ type fetchFlags struct {
 
 func (f *fetchFlags) register(c *cobra.Command, withFeed bool) {
 	if withFeed {
-		c.Flags().StringVar(&f.feed, "feed", "", "freebsd, pkgsrc, or the URL of a database (default: "+fetchDefaultFeed()+" on this system)")
+		c.Flags().StringVar(&f.feed, "feed", "", "freebsd, pkgsrc, or the URL of a database (default: the host's, pkgsrc on NetBSD and pkgsrc systems, else freebsd; see 'pkgaudit config show')")
 	}
 	c.Flags().StringVarP(&f.out, "output", "o", "", "write the database to FILE (default $PKG_DBDIR/vuln.xml, $PKGVULNDIR/pkg-vulnerabilities)")
 	c.Flags().StringVar(&f.conf, "config", "", "configuration file (default: the system and user pkgaudit.toml)")
@@ -128,17 +127,8 @@ errors exit 2.`,
 	return c
 }
 
-// fetchDefaultFeed is the feed of the running system.
-func fetchDefaultFeed() string {
-	switch runtime.GOOS {
-	case "freebsd", "dragonfly":
-		return "freebsd"
-	}
-	return "pkgsrc"
-}
-
 func fetchCommand(env *Env, f *fetchFlags) error {
-	cfg, err := config.Load(f.conf, env.Getenv)
+	cfg, err := env.loadConfig(f.conf)
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
@@ -150,7 +140,7 @@ func fetchCommand(env *Env, f *fetchFlags) error {
 	}
 	feed := f.feed
 	if feed == "" {
-		feed = fetchDefaultFeed()
+		feed = cfg.DefaultFeed() // the database audit reads by default
 	}
 	_, err = fetchDo(env, cfg, fetchJob{feed: feed, dest: f.out, quiet: f.quiet, sign: f.sign, keyring: f.keyring, force: f.force, maxAge: f.maxAge})
 	return err

@@ -72,3 +72,20 @@ func fetchStaleMessage(env *Env, cfg *config.Config, dbPath string) string {
 	days := int(age / (24 * time.Hour))
 	return fmt.Sprintf("%s was last refreshed %d days ago (more than %d); refresh it with %s", dbPath, days, cfg.Audit.StaleDays, how)
 }
+
+// auditMissingHint adds to err, a database of paths that does not exist,
+// the command that downloads it on this host (config.FetchCommand) or
+// audit's -F; the hint never names a command that fills another file than
+// the one missing.
+func auditMissingHint(cfg *config.Config, paths []string, err error) error {
+	for _, p := range paths {
+		if _, serr := os.Stat(p); !errors.Is(serr, os.ErrNotExist) {
+			continue
+		}
+		if cmd := cfg.FetchCommand(p); cmd != "" {
+			return fmt.Errorf("%w (download it with '%s', or audit with -F)", err, cmd)
+		}
+		return err
+	}
+	return err
+}
