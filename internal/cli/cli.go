@@ -47,14 +47,17 @@ type Env struct {
 	Paths *config.Paths
 }
 
+// paths are the Env's Paths, else the running system's.
+func (e *Env) paths() config.Paths {
+	if e.Paths == nil {
+		return config.DefaultPaths()
+	}
+	return *e.Paths
+}
+
 // loadConfig is config.Load on the Env's host.
 func (e *Env) loadConfig(explicit string) (*config.Config, error) {
-	p := e.Paths
-	if p == nil {
-		d := config.DefaultPaths()
-		p = &d
-	}
-	return config.LoadPaths(explicit, e.Getenv, *p)
+	return config.LoadPaths(explicit, e.Getenv, e.paths())
 }
 
 // OSEnv returns the Env of the running process.

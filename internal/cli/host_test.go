@@ -116,3 +116,20 @@ func TestMissingDatabaseHint(t *testing.T) {
 		}
 	}
 }
+
+// TestPkgsrcAuditFollowsTheHost (B.8): pkgsrc audit reads the
+// pkg_install.conf of the host's pkgsrc prefix, as the pkg_admin built
+// for it does, and finds the installed packages there.
+func TestPkgsrcAuditFollowsTheHost(t *testing.T) {
+	root := t.TempDir()
+	dbdir := filepath.Join(root, "var/db/pkgsrc")
+	os.MkdirAll(filepath.Join(dbdir, "openssl-0.9.8p"), 0o755)
+	os.MkdirAll(filepath.Join(root, "opt/pkg/etc"), 0o755)
+	os.WriteFile(filepath.Join(root, "opt/pkg/etc/pkg_install.conf"), []byte("PKG_DBDIR="+dbdir+"\n"), 0o644)
+	body, _ := os.ReadFile("../../testdata/pkgsrc/pkg-vulnerabilities-1.3817")
+	os.WriteFile(filepath.Join(dbdir, "pkg-vulnerabilities"), body, 0o644)
+	out, errOut, code := runHost(t, config.DetectHost("darwin", root), root, nil, "pkgsrc", "audit")
+	if code != ExitFound || !strings.Contains(out, "Package openssl-0.9.8p has a denial-of-service vulnerability") {
+		t.Errorf("code %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -60,7 +60,9 @@ func loadPkgsrcSettings(env *Env, path string) (*pkgsrcSettings, error) {
 	s := &pkgsrcSettings{conf: map[string]string{}, env: env}
 	candidates := []string{path}
 	if path == "" {
-		candidates = []string{"/usr/pkg/etc/pkg_install.conf", "/etc/pkg_install.conf"}
+		// PREFIX/etc/pkg_install.conf (the host's pkgsrc prefix, as
+		// pkg_admin built for it), then /etc/pkg_install.conf.
+		candidates = env.paths().InstallConf
 	}
 	for _, c := range candidates {
 		fh, err := os.Open(c)
@@ -92,15 +94,21 @@ func (s *pkgsrcSettings) get(name, def string) string {
 }
 
 // dbDir is PKG_DBDIR: -K, else the environment, else pkg_install.conf,
-// else /usr/pkg/pkgdb (or /var/db/pkg when only that exists, as on NetBSD).
+// else PREFIX/pkgdb of the host's pkgsrc prefix (/usr/pkg without one),
+// or the first of PREFIX/pkg (Joyent's packages) and /var/db/pkg (older
+// NetBSD) when only that exists.
 func (s *pkgsrcSettings) dbDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	def := "/usr/pkg/pkgdb"
-	if _, err := os.Stat(def); err != nil {
-		if st, err := os.Stat("/var/db/pkg"); err == nil && st.IsDir() {
-			def = "/var/db/pkg"
+	cands := s.env.paths().PkgsrcDBDirs
+	def := cands[0]
+	if st, err := os.Stat(def); err != nil || !st.IsDir() {
+		for _, c := range cands[1:] {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				def = c
+				break
+			}
 		}
 	}
 	return s.get("PKG_DBDIR", def)
