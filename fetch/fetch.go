@@ -12,8 +12,9 @@
 // pkg-vulnerabilities through package pkgsrc with its #CHECKSUM lines and,
 // when a keyring is given, its OpenPGP signature — before it replaces
 // anything. The replacement is atomic (package atomicfile); its mtime is the
-// server's Last-Modified. On any failure the previous file stays exactly as
-// it was.
+// server's Last-Modified, clamped to now. With a keyring, an "up to date"
+// answer holds only for a local copy that verifies. On any failure the
+// previous file stays exactly as it was.
 //
 // What is stored follows each reference: FreeBSD pkg stores vuln.xml
 // uncompressed with mode 0444; pkg_admin fetch-pkg-vulnerabilities stores

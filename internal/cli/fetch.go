@@ -69,14 +69,18 @@ once the new one has been checked completely:
   --feed URL       any http, https or file URL; the kind is told from the content and
                    -o FILE names the destination (guessed from the URL's name otherwise).
 
+Without --feed, the host's feed: the database 'pkgaudit audit' reads by default
+(pkgsrc on NetBSD and on systems with pkgsrc under /usr/pkg, /opt/pkg or
+/opt/local; freebsd elsewhere; 'pkgaudit config show' says which).
+
 The request is conditional (If-Modified-Since from the local file's time,
 If-None-Match from the ETag remembered in .FILE.etag beside it): "up to date"
-is success. The compression is told from the content (xz, gzip, bzip2, zstd or
+is success, with -s or a keyring only once the copy on disk verifies. The compression is told from the content (xz, gzip, bzip2, zstd or
 none); the download (64 MiB) and the unpacked size (256 MiB) are capped; VuXML
 must parse, pkg-vulnerabilities must parse with its #CHECKSUM lines and, with
 -s or a keyring, a good OpenPGP signature. The replacement is atomic, its time
-is the server's Last-Modified, and on any failure the previous copy is left
-exactly as it was.
+is the server's Last-Modified (never later than now), and on any failure the
+previous copy is left exactly as it was.
 
 Settings come from pkgaudit.toml ([fetch], [freebsd], [pkgsrc]; see
 'pkgaudit config show') and the environment (PKG_DBDIR, VULNXML_SITE,
