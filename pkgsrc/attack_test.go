@@ -207,3 +207,28 @@ func TestReadKeyringNotAKeyring(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSignedText: the check of the signed text never panics, and what it
+// accepts is a text that starts with the exact armor line and holds the
+// returned signed text.
+func FuzzSignedText(f *testing.F) {
+	raw, err := os.ReadFile("../testdata/pkgsrc/pkg-vulnerabilities-1.3817")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(raw[:4096])
+	f.Add([]byte(pgpHeader + "Hash: SHA256\n\n- #x\n" + pgpSignaturePrefix + "\r\nfoo\n" + pgpSignature + "\nAAAA\n-----END PGP SIGNATURE-----\n"))
+	f.Add([]byte(pgpHeader + "\n" + pgpSignature))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := SignedText(data)
+		if err != nil {
+			if !errors.Is(err, ErrVerification) {
+				t.Fatalf("error %v does not match ErrVerification", err)
+			}
+			return
+		}
+		if !bytes.HasPrefix(data, []byte(pgpHeader)) || !bytes.Contains(data, text) {
+			t.Fatalf("accepted %q with signed text %q", data, text)
+		}
+	})
+}
