@@ -137,20 +137,28 @@ func (c *Config) DefaultDatabase() string {
 	return c.FreeBSD.VulnXML
 }
 
-// DefaultDatabases are the databases for an audit without -f: pkgsrc's
-// when only pkgsrc packages are audited, FreeBSD's when only FreeBSD
-// packages are, both when both are, and the host's (DefaultDatabase) for
-// the rest (operands, lists, the default inventory).
-func (c *Config) DefaultDatabases(freebsdSources, pkgsrcSources bool) []string {
-	switch {
-	case freebsdSources && pkgsrcSources:
-		return []string{c.FreeBSD.VulnXML, c.Pkgsrc.VulnFile()}
-	case freebsdSources:
-		return []string{c.FreeBSD.VulnXML}
-	case pkgsrcSources:
-		return []string{c.Pkgsrc.VulnFile()}
+// DefaultDatabases are the databases for an audit without -f, by the
+// kinds of package sources named: FreeBSD ones (installed, INDEX, base),
+// pkgsrc ones (a pkgsrc PKG_DBDIR), and others (operands, lists, package
+// files), which count as the host's kind. FreeBSD's vuln.xml for FreeBSD
+// packages, pkgsrc's pkg-vulnerabilities for pkgsrc ones, both (in that
+// order) for both; the host's (DefaultDatabase) when no source is named.
+func (c *Config) DefaultDatabases(freebsdSources, pkgsrcSources, otherSources bool) []string {
+	if otherSources || (!freebsdSources && !pkgsrcSources) {
+		if c.Host.Kind == HostPkgsrc {
+			pkgsrcSources = true
+		} else {
+			freebsdSources = true
+		}
 	}
-	return []string{c.DefaultDatabase()}
+	var dbs []string
+	if freebsdSources {
+		dbs = append(dbs, c.FreeBSD.VulnXML)
+	}
+	if pkgsrcSources {
+		dbs = append(dbs, c.Pkgsrc.VulnFile())
+	}
+	return dbs
 }
 
 // DefaultInventory is what `pkgaudit audit` audits when no source is

@@ -107,3 +107,32 @@ func TestFetchCommand(t *testing.T) {
 		t.Errorf("FreeBSD host: %q", got)
 	}
 }
+
+// TestDefaultDatabases (B.8): the databases follow the kinds of sources;
+// operands and lists count as the host's kind.
+func TestDefaultDatabases(t *testing.T) {
+	const vx, pv = "/db/vuln.xml", "/db/pkg-vulnerabilities"
+	for _, c := range []struct {
+		kind                   HostKind
+		freebsd, pkgsrc, other bool
+		want                   string
+	}{
+		{HostOther, false, false, false, vx},
+		{HostFreeBSD, false, false, true, vx},
+		{HostPkgsrc, false, false, false, pv},
+		{HostPkgsrc, false, false, true, pv},
+		{HostPkgsrc, true, false, false, vx},
+		{HostFreeBSD, false, true, false, pv},
+		{HostFreeBSD, false, true, true, vx + " " + pv},
+		{HostPkgsrc, true, true, false, vx + " " + pv},
+		{HostPkgsrc, true, false, true, vx + " " + pv},
+	} {
+		cfg, err := LoadPaths("", envOf(map[string]string{"PKG_DBDIR": "/db"}), Paths{Host: Host{Kind: c.kind}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(cfg.DefaultDatabases(c.freebsd, c.pkgsrc, c.other), " "); got != c.want {
+			t.Errorf("%+v: %q", c, got)
+		}
+	}
+}

@@ -374,7 +374,8 @@ func (r *auditRun) databases() []string {
 	}
 	f := r.flags
 	freebsd := f.installed || f.index != "" || f.base || f.baseVersion != ""
-	return r.cfg.DefaultDatabases(freebsd, f.pkgsrcDBDir != "")
+	other := len(r.args) > 0 || len(f.from) > 0 || f.dir != ""
+	return r.cfg.DefaultDatabases(freebsd, f.pkgsrcDBDir != "", other)
 }
 
 // cacheDir is --cache, else audit.cache_dir when it was configured (the
