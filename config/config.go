@@ -65,7 +65,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,6 +98,11 @@ type Config struct {
 	// none was); Files lists every file read, in the order applied.
 	File  string
 	Files []string
+
+	// Host is the machine's package system, which decides the default
+	// databases, inventory and feed (DefaultDatabase, DefaultInventory,
+	// DefaultFeed).
+	Host Host
 
 	FreeBSD FreeBSD
 	Pkgsrc  Pkgsrc
@@ -146,26 +150,15 @@ type Fetch struct {
 }
 
 // Paths says where Load looks for files. DefaultPaths is what Load uses;
-// tests pass their own to LoadPaths.
+// tests pass their own to LoadPaths (HostPaths builds them for a host).
 type Paths struct {
+	// Host is the machine's package system (zero: HostOther).
+	Host        Host
 	System      []string // system files, the first that exists is read
 	InstallConf []string // pkg_install.conf candidates, the first that exists
 	// PkgsrcDBDirs are the default pkgsrc PKG_DBDIR candidates: the first
 	// is the default unless only a later one exists as a directory.
 	PkgsrcDBDirs []string
-}
-
-// DefaultPaths are the standard locations for the running system.
-func DefaultPaths() Paths {
-	sys := []string{"/usr/pkg/etc/pkgaudit.toml", "/etc/pkgaudit.toml"}
-	if runtime.GOOS == "freebsd" || runtime.GOOS == "dragonfly" {
-		sys = []string{"/usr/local/etc/pkgaudit.toml", "/etc/pkgaudit.toml"}
-	}
-	return Paths{
-		System:       sys,
-		InstallConf:  []string{"/usr/pkg/etc/pkg_install.conf", "/etc/pkg_install.conf"},
-		PkgsrcDBDirs: []string{"/usr/pkg/pkgdb", "/var/db/pkg"},
-	}
 }
 
 // Error is an error in a configuration file, with its position.
@@ -184,6 +177,7 @@ func LoadPaths(explicit string, getenv func(string) string, p Paths) (*Config, e
 		getenv = func(string) string { return "" }
 	}
 	c := defaults(getenv, p)
+	c.Host = p.Host
 	if explicit == "" {
 		explicit = getenv("PKGAUDIT_CONFIG")
 	}
@@ -287,6 +281,16 @@ func (c *Config) WriteTOML(w io.Writer) error {
 	} else {
 		fmt.Fprintf(bw, "# files read: %s\n", strings.Join(c.Files, ", "))
 	}
+	inv := "FreeBSD's local.sqlite in " + c.FreeBSD.DBDir
+	if d := c.DefaultInventory(); d.Pkgsrc {
+		inv = "pkgsrc's PKG_DBDIR " + d.DBDir
+	}
+	why := c.Host.Why
+	if why == "" {
+		why = "not detected"
+	}
+	fmt.Fprintf(bw, "# host: %s (%s): `pkgaudit fetch` gets the %s feed into %s; `pkgaudit audit` audits %s against it\n",
+		c.Host.Kind, why, c.DefaultFeed(), c.DefaultDatabase(), inv)
 	table := ""
 	for _, k := range keyTable {
 		t, name, _ := strings.Cut(k.name, ".")

@@ -21,15 +21,17 @@ func sniffPkgsrc(b []byte) bool {
 }
 
 func parsePkgsrc(src *source) (*Database, error) {
-	verified := false
-	if src.opts.Keyring != nil {
-		// pkg_install checks the signature before it parses anything.
-		if err := pkgsrc.VerifySignature(src.plain, src.opts.Keyring); err != nil {
-			return nil, err
-		}
-		verified = true
+	opts := pkgsrc.Options{MaxSize: src.opts.MaxSize, SourceList: src.opts.PkgsrcSourceList}
+	var f *pkgsrc.File
+	var err error
+	verified := src.opts.Keyring != nil
+	if verified {
+		// The signature is checked before anything is parsed, as
+		// pkg_install does, and what is parsed is the signed text.
+		f, err = pkgsrc.ParseVerified(src.name, src.plain, src.opts.Keyring, opts)
+	} else {
+		f, err = pkgsrc.Parse(src.name, src.plain, opts)
 	}
-	f, err := pkgsrc.Parse(src.name, src.plain, pkgsrc.Options{MaxSize: src.opts.MaxSize, SourceList: src.opts.PkgsrcSourceList})
 	if err != nil {
 		return nil, err
 	}

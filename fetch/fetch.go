@@ -12,8 +12,9 @@
 // pkg-vulnerabilities through package pkgsrc with its #CHECKSUM lines and,
 // when a keyring is given, its OpenPGP signature — before it replaces
 // anything. The replacement is atomic (package atomicfile); its mtime is the
-// server's Last-Modified. On any failure the previous file stays exactly as
-// it was.
+// server's Last-Modified, clamped to now. With a keyring, an "up to date"
+// answer holds only for a local copy that verifies. On any failure the
+// previous file stays exactly as it was.
 //
 // What is stored follows each reference: FreeBSD pkg stores vuln.xml
 // uncompressed with mode 0444; pkg_admin fetch-pkg-vulnerabilities stores
@@ -236,7 +237,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, wrap(fail(ErrNotSupported, err, "bad URL: %v", err))
 	}
-	local := localState(o.Dest, o.URL)
+	local := localState(o.Dest, o.URL, o.Now())
 	var dl *download
 	switch u.Scheme {
 	case "file":
@@ -253,6 +254,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, wrap(err)
 	}
 	if dl.notModified {
+		if err := verifyLocal(&o); err != nil {
+			return nil, wrap(err)
+		}
 		res.UpToDate = true
 		res.ModTime = local.modTime
 		res.ETag = local.etag
@@ -290,16 +294,31 @@ type local struct {
 	exists  bool
 	modTime time.Time
 	etag    string // from the sidecar, when it belongs to this file and URL
+	// future: the copy's mtime is later than now (a server's clock ahead,
+	// or a copy stored before mtimes were clamped). Nothing is compared
+	// with it: the next fetch is unconditional and stores a sane time.
+	future bool
 }
 
-func localState(dest, rawURL string) local {
+func localState(dest, rawURL string, now time.Time) local {
 	st, err := os.Stat(dest)
 	if err != nil || !st.Mode().IsRegular() {
 		return local{}
 	}
-	l := local{exists: true, modTime: st.ModTime()}
+	l := local{exists: true, modTime: st.ModTime(), future: st.ModTime().After(now)}
 	l.etag, _ = readSidecar(dest, rawURL, st)
 	return l
+}
+
+// clamp returns t, or now when t is later: a modification time in the
+// future would make every later conditional request (If-Modified-Since)
+// and every age check (--max-age, the stale warning) wrong until that
+// date.
+func clamp(t, now time.Time) time.Time {
+	if t.After(now) {
+		return now
+	}
+	return t
 }
 
 // SidecarPath is where the ETag of dest is remembered: ".NAME.etag" beside it.
@@ -346,16 +365,20 @@ func writeSidecar(dest, rawURL, etag string) error {
 
 // LastChecked tells when the copy at dest was last known to be current:
 // the later of its mtime (the server's Last-Modified) and the last
-// successful fetch of it, "up to date" answers included. ok is false when
-// dest does not exist.
-func LastChecked(dest string) (t time.Time, ok bool) {
+// successful fetch of it, "up to date" answers included. Times later than
+// now are not believed (a clock ahead would otherwise keep the copy
+// "fresh" for good): when neither is usable t is the zero time, older than
+// any limit. ok is false when dest does not exist.
+func LastChecked(dest string, now time.Time) (t time.Time, ok bool) {
 	st, err := os.Stat(dest)
 	if err != nil {
 		return time.Time{}, false
 	}
-	t = st.ModTime()
+	if !st.ModTime().After(now) {
+		t = st.ModTime()
+	}
 	if _, valid := readSidecar(dest, "", st); valid {
-		if sst, err := os.Stat(SidecarPath(dest)); err == nil && sst.ModTime().After(t) {
+		if sst, err := os.Stat(SidecarPath(dest)); err == nil && sst.ModTime().After(t) && !sst.ModTime().After(now) {
 			t = sst.ModTime()
 		}
 	}
@@ -379,7 +402,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fail(ErrStatus, nil, "%s is not a regular file", path)
 	}
-	if l.exists && !o.Force && !st.ModTime().After(l.modTime) {
+	if l.exists && !o.Force && !l.future && !st.ModTime().After(l.modTime) {
 		return &download{notModified: true}, nil
 	}
 	if st.Size() > o.MaxDownload {
@@ -389,7 +412,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &download{body: body, modTime: st.ModTime()}, nil
+	return &download{body: body, modTime: clamp(st.ModTime(), o.Now())}, nil
 }
 
 func unwrapPath(err error) error {
@@ -454,7 +477,7 @@ func fetchHTTP(ctx context.Context, o *Options, l local) (*download, error) {
 		return nil, fail(ErrNotSupported, err, "bad URL: %v", err)
 	}
 	req.Header.Set("User-Agent", o.UserAgent)
-	conditional := l.exists && !o.Force
+	conditional := l.exists && !o.Force && !l.future
 	if conditional {
 		req.Header.Set("If-Modified-Since", l.modTime.UTC().Format(http.TimeFormat))
 		if l.etag != "" {
@@ -542,7 +565,7 @@ func fetchHTTP(ctx context.Context, o *Options, l local) (*download, error) {
 	mod := o.Now()
 	if lm := resp.Header.Get("Last-Modified"); lm != "" {
 		if t, err := http.ParseTime(lm); err == nil {
-			mod = t
+			mod = clamp(t, mod)
 		}
 	}
 	return &download{body: data, modTime: mod, etag: resp.Header.Get("ETag")}, nil
@@ -596,22 +619,84 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 		res.Entries = n
 		return text, 0o444, nil
 	default:
-		f, err := pkgsrc.Parse(name, text, pkgsrc.Options{MaxSize: o.MaxUnpacked})
+		f, err := checkPkgsrc(o, name, text)
 		if err != nil {
-			return nil, 0, fail(ErrInvalid, err, "not a valid pkg-vulnerabilities file: %v", err)
-		}
-		if o.Keyring != nil || o.RequireSignature {
-			if o.Keyring == nil {
-				return nil, 0, ErrNoKeyring
-			}
-			if err := pkgsrc.VerifySignature(text, o.Keyring); err != nil {
-				return nil, 0, fail(ErrSignature, err, "unable to verify signature: %v", err)
-			}
+			return nil, 0, err
 		}
 		res.Entries = len(f.Entries)
 		res.Warnings = append(res.Warnings, f.Warnings...)
 		return raw, 0o644, nil
 	}
+}
+
+// checkPkgsrc parses a pkg-vulnerabilities text; with a keyring (or -s)
+// its signature is verified first and the signed text is what is parsed.
+func checkPkgsrc(o *Options, name string, text []byte) (*pkgsrc.File, error) {
+	if o.Keyring == nil && o.RequireSignature {
+		return nil, ErrNoKeyring
+	}
+	if o.Keyring == nil {
+		f, err := pkgsrc.Parse(name, text, pkgsrc.Options{MaxSize: o.MaxUnpacked})
+		if err != nil {
+			return nil, fail(ErrInvalid, err, "not a valid pkg-vulnerabilities file: %v", err)
+		}
+		return f, nil
+	}
+	f, err := pkgsrc.ParseVerified(name, text, o.Keyring, pkgsrc.Options{MaxSize: o.MaxUnpacked})
+	switch {
+	case errors.Is(err, pkgsrc.ErrVerification):
+		return nil, fail(ErrSignature, err, "unable to verify signature: %v", err)
+	case err != nil:
+		return nil, fail(ErrInvalid, err, "not a valid pkg-vulnerabilities file: %v", err)
+	}
+	return f, nil
+}
+
+// verifyLocal checks the copy at o.Dest as a download would be checked,
+// when a keyring or -s asks for verification: an "up to date" answer
+// must not vouch for a file that fails it. Other copies are not read.
+func verifyLocal(o *Options) error {
+	if o.Keyring == nil && !o.RequireSignature {
+		return nil
+	}
+	raw, err := os.ReadFile(o.Dest)
+	if err != nil {
+		return fail(ErrInvalid, err, "cannot read the local copy: %v", unwrapPath(err))
+	}
+	text, _, err := decompress.Unpack(raw, o.MaxUnpacked)
+	if err != nil {
+		return fail(ErrInvalid, err, "the local copy %s cannot be read: %v", o.Dest, err)
+	}
+	kind := o.Kind
+	if kind == Auto {
+		kind = sniffKind(text)
+	}
+	if kind == VuXML {
+		if o.RequireSignature {
+			return fail(ErrSignature, nil, "signature check (-s) asked for, but the local copy %s is a VuXML file, which carries no signature", o.Dest)
+		}
+		return nil
+	}
+	if _, err := checkPkgsrc(o, filepath.Base(o.Dest), text); err != nil {
+		var r *reason
+		if errors.As(err, &r) {
+			r.msg = "the server has nothing newer, and the local copy " + o.Dest + " fails verification: " + r.msg
+			return r
+		}
+		return err
+	}
+	return nil
+}
+
+// VerifyLocal is verifyLocal for callers that decide "up to date"
+// themselves (--max-age): with a keyring or RequireSignature, the copy at
+// o.Dest must pass the checks a download would. The error is an *Error.
+func VerifyLocal(o Options) error {
+	o.defaults()
+	if err := verifyLocal(&o); err != nil {
+		return &Error{URL: o.URL, Dest: o.Dest, Err: err}
+	}
+	return nil
 }
 
 func sniffKind(text []byte) Kind {

@@ -351,3 +351,55 @@ type progress struct {
 
 func (p *progress) Write(b []byte) (int, error) { p.n += len(b); return len(b), nil }
 func (p *progress) Finish()                     { p.done = true }
+
+// TestFutureTimes (issue 11, D.14): a Last-Modified or a file:// mtime
+// later than now is stored as now; a local copy whose time is in the
+// future gets an unconditional request (If-Modified-Since would be
+// answered 304 until that date) and does not count as fresh.
+func TestFutureTimes(t *testing.T) {
+	clock := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) // newTime is later
+	now := func() time.Time { return clock }
+	dir := t.TempDir()
+
+	srv := ft.NewServer(t, ft.Serve([]byte(ft.VuXML), newTime, ""))
+	dest := filepath.Join(dir, "vuln.xml")
+	if _, err := run(t, fetch.Options{URL: srv.URL + "/vuln.xml", Dest: dest, Kind: fetch.VuXML, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ft.Snapshot(t, dest); !got.ModTime.Equal(clock) {
+		t.Errorf("http: stored mtime %v, want the clock's %v", got.ModTime, clock)
+	}
+
+	src := filepath.Join(dir, "mirror.xml")
+	os.WriteFile(src, []byte(ft.VuXML), 0o644)
+	os.Chtimes(src, newTime, newTime)
+	fdest := filepath.Join(dir, "from-file.xml")
+	if _, err := run(t, fetch.Options{URL: "file://" + src, Dest: fdest, Kind: fetch.VuXML, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ft.Snapshot(t, fdest); !got.ModTime.Equal(clock) {
+		t.Errorf("file://: stored mtime %v, want the clock's %v", got.ModTime, clock)
+	}
+
+	// A copy stored with a future time (by an older version, or another
+	// tool): the next request is unconditional and repairs it.
+	old := ft.NewServer(t, ft.Serve([]byte(ft.VuXML), oldTime, `"e"`))
+	stuck := filepath.Join(dir, "stuck.xml")
+	ft.OldDatabase(t, stuck, "previous copy\n", newTime)
+	if lc, ok := fetch.LastChecked(stuck, clock); !ok || !lc.IsZero() {
+		t.Errorf("LastChecked of a future copy: %v %v, want the zero time", lc, ok)
+	}
+	res, err := run(t, fetch.Options{URL: old.URL + "/vuln.xml", Dest: stuck, Kind: fetch.VuXML, Now: now})
+	if err != nil || res.UpToDate {
+		t.Fatalf("future local copy: %v %+v", err, res)
+	}
+	if r := old.Requests()[0]; r.Header.Get("If-Modified-Since") != "" || r.Header.Get("If-None-Match") != "" {
+		t.Errorf("conditional request for a future local copy: %v", r.Header)
+	}
+	if got := ft.Snapshot(t, stuck); got.Data != ft.VuXML || !got.ModTime.Equal(oldTime) {
+		t.Errorf("stored %+v", got)
+	}
+	if lc, _ := fetch.LastChecked(stuck, clock); lc.IsZero() || lc.After(clock) {
+		t.Errorf("LastChecked after the repair: %v", lc)
+	}
+}

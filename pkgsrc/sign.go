@@ -15,36 +15,69 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
-// Signature errors.
+// ErrVerification is what every failed verification of a
+// pkg-vulnerabilities file matches (errors.Is): a missing, bad or
+// unknown-key signature, a text that is not the one signed, or a verified
+// file without #CHECKSUM lines. Commands exit 1 on it.
+var ErrVerification = errors.New("verification failed")
+
+// verifyError is a kind of failed verification; it matches ErrVerification.
+type verifyError string
+
+func (e verifyError) Error() string        { return string(e) }
+func (e verifyError) Is(target error) bool { return target == ErrVerification }
+
+// Signature errors; each matches ErrVerification.
 var (
-	ErrNoSignature  = errors.New("no OpenPGP clear-signature in pkg-vulnerabilities")
-	ErrUnknownKey   = errors.New("signature made by a key that is not in the keyring")
-	ErrBadSignature = errors.New("bad OpenPGP signature")
+	ErrNoSignature  error = verifyError("no OpenPGP clear-signature in pkg-vulnerabilities")
+	ErrUnknownKey   error = verifyError("signature made by a key that is not in the keyring")
+	ErrBadSignature error = verifyError("bad OpenPGP signature")
+	// ErrAltered: the text pkg_install reads is not the text the signature
+	// covers (dash-escaped lines, an inexact armor line, lines outside the
+	// signed text).
+	ErrAltered error = verifyError("the file's text is not the signed text")
+	// ErrNoChecksum: a verified file must carry #CHECKSUM lines.
+	ErrNoChecksum error = verifyError("no #CHECKSUM line")
 )
 
-// ReadKeyring reads an OpenPGP keyring, armored or binary.
+// ErrNotKeyring is returned by ReadKeyring for data that holds no OpenPGP
+// key: a usage error, not a failed verification.
+var ErrNotKeyring = errors.New("not an OpenPGP keyring")
+
+// ReadKeyring reads an OpenPGP keyring, armored or binary. Anything that
+// holds no OpenPGP key (a text file, an empty file, a VuXML document) is
+// an error matching ErrNotKeyring.
 func ReadKeyring(r io.Reader) (openpgp.EntityList, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 16<<20))
 	if err != nil {
 		return nil, fmt.Errorf("reading keyring: %w", err)
 	}
-	if kr, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(data)); err == nil {
+	if kr, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(data)); err == nil && len(kr) > 0 {
 		return kr, nil
 	}
 	kr, err := openpgp.ReadKeyRing(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("reading keyring: %w", err)
+		return nil, fmt.Errorf("%w (%v)", ErrNotKeyring, err)
+	}
+	if len(kr) == 0 {
+		return nil, ErrNotKeyring
 	}
 	return kr, nil
 }
 
 // VerifySignature checks the OpenPGP clear-signature of a (decompressed)
-// pkg-vulnerabilities text against keyring. Dash-escaped lines are
-// unescaped for the signature, as OpenPGP requires.
+// pkg-vulnerabilities text against keyring, and that the text pkg_install
+// reads — everything between the armor headers and the first line that is
+// exactly "-----BEGIN PGP SIGNATURE-----" — is byte for byte the text the
+// signature covers. pkg_install does not undo dash-escaping, and an armor
+// line with a CR before its newline ends the signed text for OpenPGP but
+// not for pkg_install: either would let a genuinely signed file say
+// something else to the parser, so both are refused (ErrAltered). Every
+// error matches ErrVerification.
 func VerifySignature(data []byte, keyring openpgp.KeyRing) error {
-	block, _ := clearsign.Decode(data)
-	if block == nil || !bytes.HasPrefix(data, []byte(pgpHeader)) {
-		return ErrNoSignature
+	block, err := clearSigned(data)
+	if err != nil {
+		return err
 	}
 	if _, err := block.VerifySignature(keyring, nil); err != nil {
 		if errors.Is(err, pgperrors.ErrUnknownIssuer) {
@@ -53,6 +86,120 @@ func VerifySignature(data []byte, keyring openpgp.KeyRing) error {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
 	return nil
+}
+
+// SignedText returns the text of data that its clear-signature covers,
+// after checking that it is exactly the text pkg_install reads (see
+// VerifySignature); the signature itself is not checked.
+func SignedText(data []byte) ([]byte, error) {
+	block, err := clearSigned(data)
+	if err != nil {
+		return nil, err
+	}
+	return block.Plaintext, nil
+}
+
+// ParseVerified verifies raw (compressed or not), the content of the file
+// called name, against keyring and parses the text the signature covers.
+// Besides a good signature it requires at least one verified #CHECKSUM
+// line (ErrNoChecksum); pkg_install accepts a signed file without any.
+// Verification errors match ErrVerification and do not name the file;
+// parse errors are *ParseError.
+func ParseVerified(name string, raw []byte, keyring openpgp.KeyRing, opts Options) (*File, error) {
+	data, err := decompressBytes(raw, opts)
+	if err != nil {
+		return nil, &ParseError{File: name, Msg: fmt.Sprintf("Cannot open ``%s'': %v", name, err)}
+	}
+	if err := VerifySignature(data, keyring); err != nil {
+		return nil, err
+	}
+	p := &parser{name: name, data: data, line: 1, sourceList: opts.SourceList}
+	f, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Checksums) == 0 {
+		return nil, fmt.Errorf("%w: a signed pkg-vulnerabilities file must carry #CHECKSUM SHA1 or SHA512 lines", ErrNoChecksum)
+	}
+	return f, nil
+}
+
+const (
+	pgpSignedPrefix    = "-----BEGIN PGP SIGNED MESSAGE-----"
+	pgpSignaturePrefix = "-----BEGIN PGP SIGNATURE-----"
+)
+
+// clearSigned decodes the clear-signed message of data and checks that
+// its signed text is exactly what pkg_install parses.
+func clearSigned(data []byte) (*clearsign.Block, error) {
+	if !bytes.HasPrefix(data, []byte(pgpSignedPrefix)) {
+		return nil, ErrNoSignature
+	}
+	if !bytes.HasPrefix(data, []byte(pgpHeader)) {
+		return nil, fmt.Errorf("%w: line 1: the armor line is not exactly %q (pkg_install would read the file as unsigned)", ErrAltered, pgpSignedPrefix)
+	}
+	block, _ := clearsign.Decode(data)
+	if block == nil {
+		return nil, fmt.Errorf("%w: malformed clear-signed message", ErrNoSignature)
+	}
+	// The armor headers: lines up to the first empty one.
+	pos, line := len(pgpHeader), 2
+	for {
+		nl := bytes.IndexByte(data[pos:], '\n')
+		if nl < 0 {
+			return nil, fmt.Errorf("%w: malformed clear-signed message", ErrNoSignature)
+		}
+		l := data[pos : pos+nl]
+		pos += nl + 1
+		line++
+		if len(l) == 0 {
+			break
+		}
+		if !bytes.HasPrefix(l, []byte("Hash:")) || bytes.ContainsAny(l, "\r") {
+			return nil, fmt.Errorf("%w: line %d: armor header %q is not a plain Hash: line", ErrAltered, line-1, l)
+		}
+	}
+	// The body pkg_install reads ends at the first exact signature line.
+	body := data[pos:]
+	end := -1
+	if bytes.HasPrefix(body, []byte(pgpSignature)) {
+		end = 0
+	} else if i := bytes.Index(body, []byte("\n"+pgpSignature)); i >= 0 {
+		end = i + 1
+	}
+	if end < 0 {
+		return nil, fmt.Errorf("%w: no line is exactly %q", ErrAltered, pgpSignaturePrefix)
+	}
+	body = body[:end]
+	want := block.Plaintext
+	if len(body) > 0 {
+		want = append(want[:len(want):len(want)], '\n')
+	}
+	if bytes.Equal(body, want) {
+		return block, nil
+	}
+	// Say where and how they part.
+	rl := bytes.SplitAfter(body, []byte("\n"))
+	sl := bytes.SplitAfter(want, []byte("\n"))
+	for i, r := range rl {
+		n := line + i
+		switch {
+		case i >= len(sl) || len(sl[i]) == 0:
+			if bytes.HasPrefix(r, []byte(pgpSignaturePrefix)) {
+				return nil, fmt.Errorf("%w: line %d: armor line %q is not exact (%q): the signed text ends there, pkg_install reads on", ErrAltered, n, pgpSignaturePrefix, bytes.TrimSuffix(r, []byte("\n")))
+			}
+			return nil, fmt.Errorf("%w: line %d is outside the signed text", ErrAltered, n)
+		case bytes.Equal(r, sl[i]):
+			continue
+		case bytes.HasPrefix(r, []byte("- ")):
+			return nil, fmt.Errorf("%w: line %d is dash-escaped (%q): the signature covers it without the dash, pkg_install reads it with it", ErrAltered, n, "- ")
+		case bytes.HasPrefix(r, []byte("-")):
+			return nil, fmt.Errorf("%w: line %d starts with '-' and is not dash-escaped", ErrAltered, n)
+		default:
+			return nil, fmt.Errorf("%w: line %d differs from the signed text (trailing white space or CR the signature does not cover)", ErrAltered, n)
+		}
+	}
+	return nil, fmt.Errorf("%w: the file ends before the signed text does", ErrAltered)
 }
 
 // Decompressed returns the text of a pkg-vulnerabilities file, undoing its

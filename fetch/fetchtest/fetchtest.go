@@ -22,6 +22,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/dsnet/compress/bzip2"
 	"github.com/klauspost/compress/zstd"
@@ -200,6 +201,63 @@ func PkgVulns(t testing.TB, k *Key) []byte {
 		t.Fatal(err)
 	}
 	return Gzip(b)
+}
+
+// Signed publishes Source as a pkg-vulnerabilities file signed by k,
+// uncompressed.
+func Signed(t testing.TB, k *Key) []byte {
+	t.Helper()
+	b, err := pkgsrc.Publish([]byte(Source), k.Entity.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// ClearSign clear-signs text with k as it is, without #CHECKSUM lines
+// or any other change.
+func ClearSign(t testing.TB, k *Key, text string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := clearsign.Encode(&buf, k.Entity.PrivateKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(text))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// DashEscapeAttack alters a genuinely signed file without breaking its
+// signature: the #CHECKSUM lines and every line starting with victim get
+// the prefix "- ", which OpenPGP takes for dash-escaping. pkg_install's
+// reading then sees no checksum and a pattern "-" instead of the entry.
+func DashEscapeAttack(signed []byte, victim string) []byte {
+	var out bytes.Buffer
+	for _, l := range bytes.SplitAfter(signed, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("#CHECKSUM")) || (victim != "" && bytes.HasPrefix(l, []byte(victim))) {
+			out.WriteString("- ")
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
+}
+
+// CRArmorAttack alters a genuinely signed file without breaking its
+// signature: a "-----BEGIN PGP SIGNATURE-----" line ending in CR LF, then
+// extra (lines without a colon, which the armor decoder skips), then the
+// real armor line. OpenPGP's signed text ends at the first; pkg_install
+// reads on to the second.
+func CRArmorAttack(signed []byte, extra string) []byte {
+	i := bytes.Index(signed, []byte("\n-----BEGIN PGP SIGNATURE-----\n"))
+	var out bytes.Buffer
+	out.Write(signed[:i+1])
+	out.WriteString("-----BEGIN PGP SIGNATURE-----\r\n")
+	out.WriteString(extra)
+	out.Write(signed[i+1:])
+	return out.Bytes()
 }
 
 // TamperedChecksum is a published, unsigned file whose body was changed

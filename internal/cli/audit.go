@@ -160,7 +160,7 @@ func (r *auditRun) run() error {
 	if err != nil {
 		return r.fail(err)
 	}
-	if r.cfg, err = config.Load(r.flags.config, r.env.Getenv); err != nil {
+	if r.cfg, err = r.env.loadConfig(r.flags.config); err != nil {
 		return r.fail(err)
 	}
 	if r.flags.offline {
@@ -194,7 +194,7 @@ func (r *auditRun) run() error {
 	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json", NoExternalEntities: r.flags.noExternal}, Brief: brief})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("%w (download it with pkgaudit audit -F or pkgaudit fetch)", err)
+			err = auditMissingHint(r.cfg, paths, err)
 		}
 		return r.fail(err)
 	}
@@ -374,18 +374,16 @@ func (r *auditRun) formatName() (string, error) {
 	return raw, nil
 }
 
-// databases are the -f files, else the configured default.
+// databases are the -f files, else the defaults for the sources and the
+// host (config.DefaultDatabases).
 func (r *auditRun) databases() []string {
 	if len(r.flags.files) > 0 {
 		return r.flags.files
 	}
 	f := r.flags
-	onlyPkgsrc := f.pkgsrcDBDir != "" && len(r.args) == 0 && len(f.from) == 0 && f.dir == "" &&
-		f.index == "" && !f.base && f.baseVersion == "" && !f.installed
-	if onlyPkgsrc {
-		return []string{r.cfg.Pkgsrc.VulnFile()}
-	}
-	return []string{r.cfg.FreeBSD.VulnXML}
+	freebsd := f.installed || f.index != "" || f.base || f.baseVersion != ""
+	other := len(r.args) > 0 || len(f.from) > 0 || f.dir != ""
+	return r.cfg.DefaultDatabases(freebsd, f.pkgsrcDBDir != "", other)
 }
 
 // cacheDir is --cache, else audit.cache_dir when it was configured (the
@@ -472,6 +470,18 @@ func (r *auditRun) packages() (pkgs []inventory.Package, nothingInstalled bool, 
 	}
 	other := len(r.args) > 0 || len(f.from) > 0 || f.pkgsrcDBDir != "" || f.dir != "" ||
 		f.index != "" || f.base || f.baseVersion != "" || f.chroot != ""
+	if inv := r.cfg.DefaultInventory(); inv.Pkgsrc && !f.installed && !other {
+		// The host's own packages: pkgsrc's PKG_DBDIR (missing: nothing
+		// installed, as for local.sqlite below).
+		if _, err := os.Stat(inv.DBDir); errors.Is(err, fs.ErrNotExist) {
+			return pkgs, true, nil
+		}
+		got, err := inventory.FromPkgsrcDB(inv.DBDir)
+		if err != nil {
+			return nil, false, err
+		}
+		return append(pkgs, got...), false, nil
+	}
 	if f.installed || !other {
 		dbdir := auditPkgDBDir(r.cfg)
 		if _, err := os.Stat(filepath.Join(dbdir, inventory.PkgDBFile)); errors.Is(err, fs.ErrNotExist) {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/config"
 )
 
 // Exit codes. Each means one thing.
@@ -39,6 +41,23 @@ type Env struct {
 	// IsTerminal reports whether the given writer is an interactive terminal
 	// (used to decide on progress bars).
 	IsTerminal func(w io.Writer) bool
+	// Paths are where the configuration files and the host's package
+	// system are looked for (nil: config.DefaultPaths(), the running
+	// system); tests give a host of their own.
+	Paths *config.Paths
+}
+
+// paths are the Env's Paths, else the running system's.
+func (e *Env) paths() config.Paths {
+	if e.Paths == nil {
+		return config.DefaultPaths()
+	}
+	return *e.Paths
+}
+
+// loadConfig is config.Load on the Env's host.
+func (e *Env) loadConfig(explicit string) (*config.Config, error) {
+	return config.LoadPaths(explicit, e.Getenv, e.paths())
 }
 
 // OSEnv returns the Env of the running process.

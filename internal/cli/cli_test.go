@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pkgaudit/pkgaudit/config"
 )
 
 // run executes pkgaudit in-process with args and returns stdout, stderr and
@@ -18,8 +20,10 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 }
 
 // testEnv is the Env of the CLI tests: empty environment, a fixed clock
-// (2026-11-22 12:00 UTC), no terminal.
+// (2026-11-22 12:00 UTC), no terminal, and a host without a package
+// system (config.HostOther: FreeBSD's defaults) whatever the test runs on.
 func testEnv(stdin string, out, errb io.Writer) *Env {
+	paths := config.HostPaths(config.Host{GOOS: "linux", Kind: config.HostOther, Why: "the tests' host"}, "/")
 	return &Env{
 		Stdin:      strings.NewReader(stdin),
 		Stdout:     out,
@@ -27,6 +31,7 @@ func testEnv(stdin string, out, errb io.Writer) *Env {
 		Getenv:     func(string) string { return "" },
 		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 		IsTerminal: func(io.Writer) bool { return false },
+		Paths:      &paths,
 	}
 }
 

@@ -39,7 +39,7 @@ func newConfigShowCmd(env *Env) *cobra.Command {
 		Short: "Print the effective configuration as TOML, with where each value came from",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cfg, err := config.Load(conf, env.Getenv)
+			cfg, err := env.loadConfig(conf)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
@@ -25,7 +24,7 @@ func databasePaths(env *Env, files []string, configFile string) ([]string, error
 	if len(files) > 0 {
 		return files, nil
 	}
-	cfg, err := config.Load(configFile, env.Getenv)
+	cfg, err := env.loadConfig(configFile)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -46,7 +45,7 @@ type fetchFlags struct {
 
 func (f *fetchFlags) register(c *cobra.Command, withFeed bool) {
 	if withFeed {
-		c.Flags().StringVar(&f.feed, "feed", "", "freebsd, pkgsrc, or the URL of a database (default: "+fetchDefaultFeed()+" on this system)")
+		c.Flags().StringVar(&f.feed, "feed", "", "freebsd, pkgsrc, or the URL of a database (default: the host's, pkgsrc on NetBSD and pkgsrc systems, else freebsd; see 'pkgaudit config show')")
 	}
 	c.Flags().StringVarP(&f.out, "output", "o", "", "write the database to FILE (default $PKG_DBDIR/vuln.xml, $PKGVULNDIR/pkg-vulnerabilities)")
 	c.Flags().StringVar(&f.conf, "config", "", "configuration file (default: the system and user pkgaudit.toml)")
@@ -70,21 +69,27 @@ once the new one has been checked completely:
   --feed URL       any http, https or file URL; the kind is told from the content and
                    -o FILE names the destination (guessed from the URL's name otherwise).
 
+Without --feed, the host's feed: the database 'pkgaudit audit' reads by default
+(pkgsrc on NetBSD and on systems with pkgsrc under /usr/pkg, /opt/pkg or
+/opt/local; freebsd elsewhere; 'pkgaudit config show' says which).
+
 The request is conditional (If-Modified-Since from the local file's time,
 If-None-Match from the ETag remembered in .FILE.etag beside it): "up to date"
-is success. The compression is told from the content (xz, gzip, bzip2, zstd or
+is success, with -s or a keyring only once the copy on disk verifies. The compression is told from the content (xz, gzip, bzip2, zstd or
 none); the download (64 MiB) and the unpacked size (256 MiB) are capped; VuXML
 must parse, pkg-vulnerabilities must parse with its #CHECKSUM lines and, with
 -s or a keyring, a good OpenPGP signature. The replacement is atomic, its time
-is the server's Last-Modified, and on any failure the previous copy is left
-exactly as it was.
+is the server's Last-Modified (never later than now), and on any failure the
+previous copy is left exactly as it was.
 
 Settings come from pkgaudit.toml ([fetch], [freebsd], [pkgsrc]; see
 'pkgaudit config show') and the environment (PKG_DBDIR, VULNXML_SITE,
 PKGVULNDIR, PKGVULNURL, GPG_KEYRING_PKGVULN, PKGAUDIT_OFFLINE).
 
-Exit status: 0 fetched or up to date, 2 the fetch failed (one line on
-standard error saying why; nothing was replaced).`
+Exit status: 0 fetched or up to date, 1 the signature verification asked
+for failed (for a download, or for the local copy when the server has
+nothing newer), 2 any other failure (one line on standard error saying why;
+nothing was replaced).`
 
 func newFetchCmd(env *Env) *cobra.Command {
 	f := &fetchFlags{}
@@ -126,17 +131,8 @@ errors exit 2.`,
 	return c
 }
 
-// fetchDefaultFeed is the feed of the running system.
-func fetchDefaultFeed() string {
-	switch runtime.GOOS {
-	case "freebsd", "dragonfly":
-		return "freebsd"
-	}
-	return "pkgsrc"
-}
-
 func fetchCommand(env *Env, f *fetchFlags) error {
-	cfg, err := config.Load(f.conf, env.Getenv)
+	cfg, err := env.loadConfig(f.conf)
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
@@ -148,7 +144,7 @@ func fetchCommand(env *Env, f *fetchFlags) error {
 	}
 	feed := f.feed
 	if feed == "" {
-		feed = fetchDefaultFeed()
+		feed = cfg.DefaultFeed() // the database audit reads by default
 	}
 	_, err = fetchDo(env, cfg, fetchJob{feed: feed, dest: f.out, quiet: f.quiet, sign: f.sign, keyring: f.keyring, force: f.force, maxAge: f.maxAge})
 	return err
@@ -220,20 +216,25 @@ func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 			keyring = cfg.Pkgsrc.Keyring
 		}
 	}
-	if j.maxAge > 0 && !j.force {
-		if t, ok := fetch.LastChecked(o.Dest); ok && env.Now().Sub(t) < time.Duration(j.maxAge)*24*time.Hour {
-			if !j.quiet {
-				fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
-			}
-			return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
-		}
-	}
 	if keyring != "" {
 		kr, err := fetchReadKeyring(keyring)
 		if err != nil {
 			return nil, &codeError{ExitError, err}
 		}
 		o.Keyring = kr
+	}
+	if j.maxAge > 0 && !j.force {
+		if t, ok := fetch.LastChecked(o.Dest, env.Now()); ok && env.Now().Sub(t) < time.Duration(j.maxAge)*24*time.Hour {
+			// Fresh enough not to ask the server, but never called fine
+			// when it fails the verification asked for.
+			if err := fetch.VerifyLocal(o); err != nil {
+				return nil, fetchError(err, o.Dest)
+			}
+			if !j.quiet {
+				fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
+			}
+			return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
+		}
 	}
 	var bar *progressbar.ProgressBar
 	if !j.quiet && env.IsTerminal != nil && env.IsTerminal(env.Stderr) {
@@ -253,7 +254,7 @@ func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 	}
 	res, err := fetch.Run(context.Background(), o)
 	if err != nil {
-		return nil, &codeError{ExitError, errors.New(fetchFailure(err, o.Dest))}
+		return nil, fetchError(err, o.Dest)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s\n", w)
@@ -285,6 +286,16 @@ func fetchSignedNote(o fetch.Options, res *fetch.Result) string {
 		return "checksums and signature verified"
 	}
 	return "checksums verified"
+}
+
+// fetchError is a failed fetch as a command error: exit 1 when a
+// signature verification failed, 2 for every other failure.
+func fetchError(err error, dest string) error {
+	code := ExitError
+	if errors.Is(err, fetch.ErrSignature) {
+		code = ExitFound
+	}
+	return &codeError{code, errors.New(fetchFailure(err, dest))}
 }
 
 // fetchFailure is the one line of a failed fetch.

@@ -59,7 +59,7 @@ func fetchStaleMessage(env *Env, cfg *config.Config, dbPath string) string {
 		}
 		return ""
 	}
-	checked, _ := fetch.LastChecked(dbPath)
+	checked, _ := fetch.LastChecked(dbPath, env.Now())
 	age := env.Now().Sub(checked)
 	limit := time.Duration(cfg.Audit.StaleDays) * 24 * time.Hour
 	if age <= limit {
@@ -69,6 +69,28 @@ func fetchStaleMessage(env *Env, cfg *config.Config, dbPath string) string {
 	if fetchIsPkgsrc(cfg, dbPath) {
 		how = "'pkgaudit fetch --feed pkgsrc' or 'pkgaudit pkgsrc fetch'"
 	}
+	if checked.IsZero() {
+		// Dated in the future (a wrong clock here or at the server): its
+		// age cannot be known, so it is not taken as fresh.
+		return fmt.Sprintf("%s is dated in the future, so its age is unknown; refresh it with %s", dbPath, how)
+	}
 	days := int(age / (24 * time.Hour))
 	return fmt.Sprintf("%s was last refreshed %d days ago (more than %d); refresh it with %s", dbPath, days, cfg.Audit.StaleDays, how)
+}
+
+// auditMissingHint adds to err, a database of paths that does not exist,
+// the command that downloads it on this host (config.FetchCommand) or
+// audit's -F; the hint never names a command that fills another file than
+// the one missing.
+func auditMissingHint(cfg *config.Config, paths []string, err error) error {
+	for _, p := range paths {
+		if _, serr := os.Stat(p); !errors.Is(serr, os.ErrNotExist) {
+			continue
+		}
+		if cmd := cfg.FetchCommand(p); cmd != "" {
+			return fmt.Errorf("%w (download it with '%s', or audit with -F)", err, cmd)
+		}
+		return err
+	}
+	return err
 }

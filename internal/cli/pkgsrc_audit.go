@@ -60,7 +60,9 @@ func loadPkgsrcSettings(env *Env, path string) (*pkgsrcSettings, error) {
 	s := &pkgsrcSettings{conf: map[string]string{}, env: env}
 	candidates := []string{path}
 	if path == "" {
-		candidates = []string{"/usr/pkg/etc/pkg_install.conf", "/etc/pkg_install.conf"}
+		// PREFIX/etc/pkg_install.conf (the host's pkgsrc prefix, as
+		// pkg_admin built for it), then /etc/pkg_install.conf.
+		candidates = env.paths().InstallConf
 	}
 	for _, c := range candidates {
 		fh, err := os.Open(c)
@@ -92,15 +94,21 @@ func (s *pkgsrcSettings) get(name, def string) string {
 }
 
 // dbDir is PKG_DBDIR: -K, else the environment, else pkg_install.conf,
-// else /usr/pkg/pkgdb (or /var/db/pkg when only that exists, as on NetBSD).
+// else PREFIX/pkgdb of the host's pkgsrc prefix (/usr/pkg without one),
+// or the first of PREFIX/pkg (Joyent's packages) and /var/db/pkg (older
+// NetBSD) when only that exists.
 func (s *pkgsrcSettings) dbDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	def := "/usr/pkg/pkgdb"
-	if _, err := os.Stat(def); err != nil {
-		if st, err := os.Stat("/var/db/pkg"); err == nil && st.IsDir() {
-			def = "/var/db/pkg"
+	cands := s.env.paths().PkgsrcDBDirs
+	def := cands[0]
+	if st, err := os.Stat(def); err != nil || !st.IsDir() {
+		for _, c := range cands[1:] {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				def = c
+				break
+			}
 		}
 	}
 	return s.get("PKG_DBDIR", def)
@@ -134,17 +142,28 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 	if path == "" {
 		path = set.vulnFile()
 	}
+	var file *pkgsrc.File
+	opts := pkgsrc.Options{SourceList: f.sourceList}
 	if f.sign {
 		keyring := f.keyring
 		if keyring == "" {
 			keyring = set.get("GPG_KEYRING_PKGVULN", "")
 		}
-		if err := verifyPkgsrcSignature(path, keyring); err != nil {
-			return nil, &codeError{f.errCode(), err}
+		// A failed verification exits 1 (as pkg_admin); the file parsed
+		// is the text the signature covers.
+		file, err = parsePkgsrcVerified(path, keyring, opts)
+		var ce *codeError
+		if errors.As(err, &ce) && ce.Code == ExitError {
+			ce.Code = f.errCode()
 		}
+	} else {
+		file, err = pkgsrc.ParseFile(path, opts)
 	}
-	file, err := pkgsrc.ParseFile(path, pkgsrc.Options{SourceList: f.sourceList})
 	if err != nil {
+		var ce *codeError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
 		return nil, &codeError{f.errCode(), err}
 	}
 	for _, w := range file.Warnings {

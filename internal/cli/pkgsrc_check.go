@@ -27,15 +27,34 @@ Exit status: 0 verified, 1 a checksum does not match, 2 unreadable or
 malformed input. (pkg_admin exits 1 for all failures.) Warnings, such as an
 unsupported hash algorithm, go to standard error and do not change the status.
 
-With -s the OpenPGP clear-signature is verified too, against the keyring
---keyring FILE (armored or binary; default $GPG_KEYRING_PKGVULN); a missing,
-bad or unknown-key signature exits 1.`,
+With -s the OpenPGP clear-signature is verified first, against the keyring
+--keyring FILE (armored or binary; default $GPG_KEYRING_PKGVULN), and the
+text it covers is what is parsed: a missing, bad or unknown-key signature,
+a file whose text is not exactly the signed text (dash-escaped lines, an
+inexact armor line), or a signed file without #CHECKSUM lines exits 1. A
+keyring file that holds no OpenPGP key is a usage error (exit 2).`,
 		Example: `  pkgaudit pkgsrc check /usr/pkg/pkgdb/pkg-vulnerabilities
   pkgaudit pkgsrc check -s --keyring pkgsrc-security.asc pkg-vulnerabilities.gz`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := pkgsrc.ParseFile(args[0], pkgsrc.Options{SourceList: sourceList})
+			opts := pkgsrc.Options{SourceList: sourceList}
+			var f *pkgsrc.File
+			var err error
+			if sign {
+				if keyring == "" {
+					keyring = env.Getenv("GPG_KEYRING_PKGVULN")
+				}
+				// The signature first, as pkg_install; what is parsed
+				// is the text it covers.
+				f, err = parsePkgsrcVerified(args[0], keyring, opts)
+			} else {
+				f, err = pkgsrc.ParseFile(args[0], opts)
+			}
 			if err != nil {
+				var ce *codeError
+				if errors.As(err, &ce) {
+					return err
+				}
 				var pe *pkgsrc.ParseError
 				if errors.As(err, &pe) && strings.HasSuffix(pe.Msg, "hash doesn't match") {
 					return &codeError{ExitFound, err}
@@ -44,17 +63,6 @@ bad or unknown-key signature exits 1.`,
 			}
 			for _, w := range f.Warnings {
 				fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", args[0], w)
-			}
-			if sign {
-				if keyring == "" {
-					keyring = env.Getenv("GPG_KEYRING_PKGVULN")
-				}
-				if err := verifyPkgsrcSignature(args[0], keyring); err != nil {
-					if errors.Is(err, pkgsrc.ErrBadSignature) || errors.Is(err, pkgsrc.ErrUnknownKey) || errors.Is(err, pkgsrc.ErrNoSignature) {
-						return &codeError{ExitFound, err}
-					}
-					return &codeError{ExitError, err}
-				}
 			}
 			return nil
 		},

@@ -81,31 +81,32 @@ func readSecretKey(path string) (*packet.PrivateKey, error) {
 	return nil, errors.New("no secret key in " + path)
 }
 
-// verifyPkgsrcSignature checks the clear-signature of the file at path
-// with the keyring at keyringPath.
-func verifyPkgsrcSignature(path, keyringPath string) error {
+// parsePkgsrcVerified verifies the clear-signature of the file at path
+// with the keyring at keyringPath and parses the text it covers
+// (pkgsrc.ParseVerified). Errors are *codeError: exit 1 when the
+// verification fails, 2 for a missing or unusable keyring ("not an
+// OpenPGP keyring") and an unreadable file; a *pkgsrc.ParseError is
+// returned as it is, for the caller to map.
+func parsePkgsrcVerified(path, keyringPath string, opts pkgsrc.Options) (*pkgsrc.File, error) {
 	if keyringPath == "" {
-		return errors.New("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
+		return nil, usageError("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
 	}
 	kfh, err := os.Open(keyringPath)
 	if err != nil {
-		return fmt.Errorf("cannot read keyring: %w", err)
+		return nil, usageError("cannot read keyring: %v", err)
 	}
 	defer kfh.Close()
 	kr, err := pkgsrc.ReadKeyring(kfh)
 	if err != nil {
-		return err
+		return nil, usageError("keyring %s: %v", keyringPath, err)
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, &pkgsrc.ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
 	}
-	text, err := pkgsrc.Decompressed(raw, pkgsrc.Options{})
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	f, err := pkgsrc.ParseVerified(path, raw, kr, opts)
+	if errors.Is(err, pkgsrc.ErrVerification) {
+		return nil, &codeError{ExitFound, fmt.Errorf("%s: unable to verify signature: %w", path, err)}
 	}
-	if err := pkgsrc.VerifySignature(text, kr); err != nil {
-		return fmt.Errorf("%s: unable to verify signature: %w", path, err)
-	}
-	return nil
+	return f, err
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/audit"
-	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/remediate"
@@ -114,7 +113,7 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if f.all && len(args) > 0 {
 		return usageError("--all and operands exclude each other")
 	}
-	cfg, err := config.Load(f.config, env.Getenv)
+	cfg, err := env.loadConfig(f.config)
 	if err != nil {
 		return fail(err)
 	}
