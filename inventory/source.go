@@ -206,10 +206,10 @@ func ReadIndexFile(path string) ([]Package, error) {
 // strings (see Base); each given string must be one
 // (ValidFreeBSDVersion).
 func BaseSystem(userland, kernel string) Source {
-	return &funcSource{"base system " + userland, func(context.Context) ([]Package, error) {
+	return &funcSource{"--base-version " + userland + "," + kernel, func(context.Context) ([]Package, error) {
 		for _, v := range []string{userland, kernel} {
 			if v != "" && !ValidFreeBSDVersion(v) {
-				return nil, fmt.Errorf("%q is not freebsd-version(1) output: expected a string like 14.3-RELEASE-p2 (also -STABLE, -CURRENT, -BETA1, -RC2, -PRERELEASE, -ALPHA1)", v)
+				return nil, fmt.Errorf("--base-version: %q is not freebsd-version(1) output: expected a string like 14.3-RELEASE-p2 (or -STABLE, -CURRENT, -PRERELEASE, -BETA1, -RC2, -ALPHA1)", v)
 			}
 		}
 		return Base(userland, kernel)

@@ -74,7 +74,8 @@ type Result struct {
 	Failures []error
 	// NothingInstalled is set by Run when AllowNoInstalled let a missing
 	// installed-package database stand for "nothing installed" and no
-	// other source was given: pkg audit then prints nothing and exits 0.
+	// other source was given (the report then lists no package): pkg
+	// audit prints nothing at all and exits 0.
 	NothingInstalled bool
 }
 
@@ -170,11 +171,7 @@ func (db *DB) Audit(ctx context.Context, pkgs []inventory.Package, opts AuditOpt
 		}
 		start := len(findings)
 		for _, fd := range found(i) {
-			b := fd.Block()
-			if p.Scheme != 0 && b.Scheme != p.Scheme {
-				continue // a pkgsrc package is not judged by VuXML, nor the reverse
-			}
-			if opts.NoEOL && fd.Advisory.Class == "eol" {
+			if !applies(p, fd, opts.NoEOL) {
 				continue
 			}
 			rf := report.Finding{Advisory: fd.Advisory, Affected: fd.Affected, Name: fd.Name, Range: fd.Range}
@@ -197,6 +194,32 @@ func (db *DB) Audit(ctx context.Context, pkgs []inventory.Package, opts AuditOpt
 		in.Packages = append(in.Packages, rp)
 	}
 	return res, nil
+}
+
+// Lookup appends to dst the findings of one package, as Audit finds
+// them (without ignore rules): for a server or a command that walks
+// packages in its own order.
+func (db *DB) Lookup(dst []audit.Finding, p *inventory.Package, noEOL bool) []audit.Finding {
+	n := len(dst)
+	dst = db.ix.Lookup(dst, audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+	out := dst[:n]
+	for _, fd := range dst[n:] {
+		if applies(p, fd, noEOL) {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// applies tells whether the finding fd of the index counts for p: a
+// package whose source tells its world (p.Scheme) is judged only by that
+// world's blocks — a pkgsrc package is not judged by VuXML, nor the
+// reverse — and with noEOL pkgsrc end-of-life entries do not count.
+func applies(p *inventory.Package, fd audit.Finding, noEOL bool) bool {
+	if p.Scheme != 0 && fd.Block().Scheme != p.Scheme {
+		return false
+	}
+	return !noEOL || fd.Advisory.Class != "eol"
 }
 
 // Request is one whole audit: what Run does.
@@ -248,10 +271,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		}
 		pkgs = append(pkgs, got...)
 	}
-	if missing && len(req.Sources) == 1 {
-		pre.NothingInstalled = true
-		return pre, nil
-	}
+	pre.NothingInstalled = missing && len(req.Sources) == 1
 	opts := req.Audit
 	if len(req.Available) > 0 {
 		var lists [][]inventory.Package
@@ -268,7 +288,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return pre, err
 	}
-	res.Warnings, res.Problems, res.Failures = pre.Warnings, pre.Problems, pre.Failures
+	res.Warnings, res.Problems, res.Failures, res.NothingInstalled = pre.Warnings, pre.Problems, pre.Failures, pre.NothingInstalled
 	return res, nil
 }
 

@@ -93,21 +93,33 @@ func usageError(format string, args ...any) error {
 // A command constructor builds one cobra command bound to env.
 type constructor func(env *Env) *cobra.Command
 
-type registration struct {
-	parent string // "" for the root, else the name of a group command
+// commands are every command: parent "" for the root, else the name of a
+// group command. Adding a command is one line here.
+var commands = []struct {
+	parent string
 	build  constructor
-}
-
-var registry []registration
-
-// register adds a top-level command. Call it from an init function in the
-// file that defines the command.
-func register(build constructor) { registry = append(registry, registration{"", build}) }
-
-// registerSub adds a subcommand to one of the group commands ("vuxml",
-// "pkgsrc", ...) declared in groups.
-func registerSub(parent string, build constructor) {
-	registry = append(registry, registration{parent, build})
+}{
+	{"", newAuditCmd},
+	{"", newConfigCmd},
+	{"", newFetchCmd},
+	{"", newPmatchCmd},
+	{"", newRemediateCmd},
+	{"", newVersionCmd},
+	{"export", newExportOSVCmd},
+	{"pkgsrc", newPkgsrcAuditCmd},
+	{"pkgsrc", newPkgsrcAuditPkgCmd},
+	{"pkgsrc", newPkgsrcAuditBatchCmd},
+	{"pkgsrc", newPkgsrcAuditHistoryCmd},
+	{"pkgsrc", newPkgsrcCheckCmd},
+	{"pkgsrc", newFetchPkgsrcCmd},
+	{"pkgsrc", newPkgsrcSignCmd},
+	{"site", siteBuildCmd},
+	{"vuxml", newVuxmlFlattenCmd},
+	{"vuxml", newVuxmlMatchCmd},
+	{"vuxml", newVuxmlNewCmd},
+	{"vuxml", newVuxmlRelatedCmd},
+	{"vuxml", newVuxmlTidyCmd},
+	{"vuxml", newVuxmlValidateCmd},
 }
 
 // groups are the noun commands that only hold subcommands.
@@ -143,20 +155,13 @@ tested condition is false), 2 usage or runtime error.`,
 	})
 
 	parents := map[string]*cobra.Command{"": root}
-	used := map[string]bool{}
-	for _, r := range registry {
-		used[r.parent] = true
-	}
 	for _, g := range groups {
-		if !used[g.name] {
-			continue // a group is offered only once it has a subcommand
-		}
 		c := &cobra.Command{Use: g.name, Short: g.short, Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error { return c.Help() }}
 		root.AddCommand(c)
 		parents[g.name] = c
 	}
-	for _, r := range registry {
+	for _, r := range commands {
 		p, ok := parents[r.parent]
 		if !ok {
 			panic("cli: unknown command group " + r.parent)

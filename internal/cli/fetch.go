@@ -23,11 +23,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
-func init() {
-	register(newFetchCmd)
-	registerSub("pkgsrc", newFetchPkgsrcCmd)
-}
-
 // Test hooks: the temporary file of the replacement (a disk that fills up)
 // and the HTTP transport (one that fails the test when used).
 var (

@@ -1,47 +1,16 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/match"
 )
-
-func init() {
-	registerSub("vuxml", newVuxmlMatchCmd)
-	registerSub("vuxml", newVuxmlRelatedCmd)
-}
-
-// vuxmlMatchReadIndex reads a ports INDEX, compressed or not.
-func vuxmlMatchReadIndex(path string) ([]inventory.Package, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		return nil, fmt.Errorf("--index: give a file, not standard input")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, decompress.DefaultLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	data, err = decompress.Bytes(data, decompress.DefaultLimit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return inventory.FromIndex(bytes.NewReader(data), path)
-}
 
 func newVuxmlMatchCmd(env *Env) *cobra.Command {
 	var file, index string
@@ -75,7 +44,7 @@ needs a look, 2 error.`,
 			if e == nil {
 				return &codeError{ExitError, fmt.Errorf("%s: no entry with vid %s", file, args[0])}
 			}
-			pkgs, err := vuxmlMatchReadIndex(index)
+			pkgs, err := inventory.ReadIndexFile(index)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
@@ -139,7 +108,7 @@ Exit status: 0 nothing beyond NAME itself, 1 variants to check were listed,
 			if index == "" {
 				return usageError("vuxml related: --index INDEX is required")
 			}
-			pkgs, err := vuxmlMatchReadIndex(index)
+			pkgs, err := inventory.ReadIndexFile(index)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}

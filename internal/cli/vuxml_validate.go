@@ -11,8 +11,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml/validate"
 )
 
-func init() { registerSub("vuxml", newVuxmlValidateCmd) }
-
 // vuxmlValidateJSON is the --format json document.
 type vuxmlValidateJSON struct {
 	Files    []string           `json:"files"`
