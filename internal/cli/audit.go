@@ -46,7 +46,8 @@ What is audited (sources combine; the default is the installed packages):
   --from FILE|-        a list file, one name-version a line (- for stdin)
   --installed          the FreeBSD installed packages, $PKG_DBDIR/local.sqlite
                        (the default when no other source is given; a missing
-                       database means nothing installed: exit 0, no output)
+                       database is an error, exit 2: nothing was audited;
+                       pkg's exit 0 without output with --compat-exit)
   --pkgsrc-dbdir DIR   pkgsrc's installed packages (PKG_DBDIR)
   -d DIR               package files under DIR (*.pkg, *.tgz; --names-only:
                        pkg's name-only reading of *.pkg)
@@ -88,7 +89,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "print the packages that depend on each vulnerable package")
 	fl.StringVar(&f.format, "format", "text", "output format: "+report.FormatNames())
 	fl.StringVarP(&f.raw, "raw", "R", "", "pkg audit's -Rjson / -Rjson-compact (same as --format pkg-json / pkg-json-compact)")
-	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg audit")
+	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, and 0 without output when there is no local.sqlite, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
 	fl.StringVar(&f.pkgsrcDBDir, "pkgsrc-dbdir", "", "audit pkgsrc's installed packages in DIR")
@@ -183,7 +184,7 @@ func (r *auditRun) run() error {
 			Now: r.env.Now(), ToolVersion: Version,
 			Quiet: r.flags.quiet, Recursive: r.flags.recursive, ShowIgnored: r.flags.showIgnored,
 		},
-		AllowNoInstalled: true,
+		AllowNoInstalled: r.flags.compatExit,
 	})
 	if res != nil {
 		for _, w := range res.Warnings {
