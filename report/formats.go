@@ -39,6 +39,8 @@ var Formats = []Format{
 		Write: func(w io.Writer, in *Input) error { return WritePkgJSON(w, in, false) }},
 	{Name: "pkg-json-compact", Help: "pkg audit -Rjson-compact's raw schema", Brief: true, ByName: true, Pkg: true, Streams: true,
 		Write: func(w io.Writer, in *Input) error { return WritePkgJSON(w, in, true) }},
+	{Name: "pkg-ucl", Help: "pkg audit -R's default raw format (UCL)", Brief: true, ByName: true, Pkg: true, Streams: true,
+		Write: WritePkgUCL},
 	{Name: "json", Help: "pkgaudit's own JSON report", Hash: true, Streams: true, Write: WriteJSON},
 	{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning tools", Write: WriteSARIF},
 	{Name: "cyclonedx", Help: "CycloneDX 1.6 BOM with vulnerabilities", Write: WriteCycloneDX},

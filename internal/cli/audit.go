@@ -88,7 +88,11 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the names of vulnerable packages")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "print the packages that depend on each vulnerable package")
 	fl.StringVar(&f.format, "format", "text", "output format: "+report.FormatNames())
-	fl.StringVarP(&f.raw, "raw", "R", "", "pkg audit's -Rjson / -Rjson-compact (same as --format pkg-json / pkg-json-compact)")
+	fl.StringVarP(&f.raw, "raw", "R", "", "pkg audit's raw output: -R or -Rucl (UCL), -Rjson, -Rjson-compact (same as --format pkg-ucl, pkg-json, pkg-json-compact); the format must be attached")
+	// As pkg's getopt "R::": the argument is optional and only taken when
+	// attached (-Rjson, --raw=json); a bare -R is UCL and never swallows
+	// the next word.
+	fl.Lookup("raw").NoOptDefVal = "ucl"
 	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, and 0 without output when there is no local.sqlite, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
@@ -240,8 +244,10 @@ func (r *auditRun) format() (*report.Format, error) {
 		raw = "pkg-json"
 	case "json-compact":
 		raw = "pkg-json-compact"
-	case "ucl", "yaml":
-		return nil, fmt.Errorf("--raw=%s is not supported; use -Rjson or -Rjson-compact", r.flags.raw)
+	case "ucl":
+		raw = "pkg-ucl"
+	case "yaml":
+		return nil, fmt.Errorf("--raw=%s is not supported; use -R (UCL), -Rjson or -Rjson-compact", r.flags.raw)
 	default:
 		return nil, fmt.Errorf("invalid argument %s for --raw option", r.flags.raw)
 	}

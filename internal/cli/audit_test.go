@@ -255,7 +255,7 @@ func TestAuditExitCodes(t *testing.T) {
 		{"empty database", nil, []string{"-f", empty, "sudo"}, ExitError, "empty.xml", ""},
 		{"bad format", nil, []string{"-f", db, "--format", "yaml", "sudo"}, ExitError, "unknown --format", ""},
 		{"bad raw", nil, []string{"-f", db, "-Rxml", "sudo"}, ExitError, "invalid argument xml for --raw option", ""},
-		{"raw ucl", nil, []string{"-f", db, "-Rucl", "sudo"}, ExitError, "not supported", ""},
+		{"raw yaml", nil, []string{"-f", db, "-Ryaml", "sudo"}, ExitError, "not supported", ""},
 		{"bad flag", nil, []string{"-x"}, ExitError, "unknown shorthand flag", ""},
 		{"bad ignore file", nil, []string{"-f", db, "--ignore", badIgnore, "sudo"}, ExitError, "bad.toml:", ""},
 		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist", ""},
@@ -434,5 +434,84 @@ func TestAuditFixAvailable(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) || r.Summary.Packages != 3 {
 		t.Errorf("got %q, want %q (summary %+v)", got, want, r.Summary)
+	}
+}
+
+// pkg audit -R: freebsd/pkg's tests/frontend/audit.sh audit_raw_ucl case
+// (test-1.5 against its vuln.xml), byte for byte as libucl's
+// UCL_EMIT_CONFIG and pkg's trailing newline give it; -R's argument is
+// optional and only taken when attached, as getopt's "R::".
+func TestAuditRawUCL(t *testing.T) {
+	db := auditWrite(t, t.TempDir(), "vuln.xml", `<?xml version="1.0" encoding="utf-8"?>
+<vuxml xmlns="http://www.vuxml.org/apps/vuxml-1">
+  <vuln vid="test-vuln-001">
+    <topic>Test vulnerability in test package</topic>
+    <affects>
+      <package>
+        <name>test</name>
+        <range>
+          <ge>1.0</ge>
+          <lt>2.0</lt>
+        </range>
+      </package>
+    </affects>
+    <references>
+      <cvename>CVE-2024-00001</cvename>
+    </references>
+  </vuln>
+</vuxml>
+`)
+	ucl := `pkg_count = 1;
+packages {
+    test {
+        version = "1.5";
+        issue_count = 1;
+        issues [
+            {
+                "Affected versions" [
+                    ">= 1.0 : < 2.0",
+                ]
+                description = "Test vulnerability in test package";
+                cve [
+                    "CVE-2024-00001",
+                ]
+                url = "https://vuxml.FreeBSD.org/freebsd/test-vuln-001.html";
+            }
+        ]
+        "reverse dependencies" [
+        ]
+    }
+}
+
+`
+	none := "pkg_count = 0;\n\n"
+	compact := `{"pkg_count":1,"packages":{"test":{"version":"1.5","issue_count":1,"issues":[{"Affected versions":[">= 1.0 : < 2.0"],"description":"Test vulnerability in test package","cve":["CVE-2024-00001"],"url":"https://vuxml.FreeBSD.org/freebsd/test-vuln-001.html"}],"reverse dependencies":[]}}}` + "\n"
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-R", "test-1.5"}, ExitFound, ucl},
+		{[]string{"test-1.5", "-R"}, ExitFound, ucl},
+		{[]string{"-Rucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"-RUCL", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--raw", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--raw=ucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--format", "pkg-ucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"-qR", "test-1.5"}, ExitFound, ucl},
+		// A bare -R never takes the next word: "json" is an operand.
+		{[]string{"-R", "json"}, ExitOK, none},
+		{[]string{"-Rjson-compact", "test-1.5"}, ExitFound, compact},
+		{[]string{"-qRjson-compact", "test-1.5"}, ExitFound, compact},
+		{[]string{"--raw=json-compact", "test-1.5"}, ExitFound, compact},
+	} {
+		out, errOut, code := run(t, "", append([]string{"audit", "-f", db}, tc.args...)...)
+		if out != tc.want || errOut != "" || code != tc.code {
+			t.Errorf("%q: exit %d, stderr %q, stdout\n%s\nwant exit %d, stdout\n%s", tc.args, code, errOut, out, tc.code, tc.want)
+		}
+	}
+	// -f still takes the rest of its word, even an R.
+	if _, errOut, code := run(t, "", "audit", "-fR", "test-1.5"); code != ExitError || !strings.Contains(errOut, "R:") {
+		t.Errorf("-fR: exit %d, stderr %q", code, errOut)
 	}
 }
