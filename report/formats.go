@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strings"
 )
@@ -25,6 +26,9 @@ type Format struct {
 	// Pkg tells that the format is pkg audit's own (text or raw), which
 	// prints nothing at all when pkg finds no package database.
 	Pkg bool
+	// Raw is the pkg audit -R argument that selects the format ("" for
+	// none).
+	Raw string
 	// Streams tells that the writer renders as it goes instead of
 	// building a whole document model in memory.
 	Streams bool
@@ -35,11 +39,11 @@ type Format struct {
 // Formats are every output format, in the order --help lists them.
 var Formats = []Format{
 	{Name: "text", Help: "pkg audit's text report, byte for byte", Brief: true, Pkg: true, Streams: true, Write: WriteText},
-	{Name: "pkg-json", Help: "pkg audit -Rjson's raw schema", Brief: true, ByName: true, Pkg: true, Streams: true,
+	{Name: "pkg-json", Help: "pkg audit -Rjson's raw schema", Raw: "json", Brief: true, ByName: true, Pkg: true, Streams: true,
 		Write: func(w io.Writer, in *Input) error { return WritePkgJSON(w, in, false) }},
-	{Name: "pkg-json-compact", Help: "pkg audit -Rjson-compact's raw schema", Brief: true, ByName: true, Pkg: true, Streams: true,
+	{Name: "pkg-json-compact", Help: "pkg audit -Rjson-compact's raw schema", Raw: "json-compact", Brief: true, ByName: true, Pkg: true, Streams: true,
 		Write: func(w io.Writer, in *Input) error { return WritePkgJSON(w, in, true) }},
-	{Name: "pkg-ucl", Help: "pkg audit -R's default raw format (UCL)", Brief: true, ByName: true, Pkg: true, Streams: true,
+	{Name: "pkg-ucl", Help: "pkg audit -R's default raw format (UCL)", Raw: "ucl", Brief: true, ByName: true, Pkg: true, Streams: true,
 		Write: WritePkgUCL},
 	{Name: "json", Help: "pkgaudit's own JSON report", Hash: true, Streams: true, Write: WriteJSON},
 	{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning tools", Write: WriteSARIF},
@@ -64,4 +68,19 @@ func FormatNames() string {
 		names[i] = Formats[i].Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// RawFormat is the format pkg audit's -R ARG (--raw=ARG) selects, ARG
+// compared without regard to case as pkg does; pkg's yaml is not
+// supported.
+func RawFormat(arg string) (*Format, error) {
+	for i := range Formats {
+		if Formats[i].Raw != "" && strings.EqualFold(Formats[i].Raw, arg) {
+			return &Formats[i], nil
+		}
+	}
+	if strings.EqualFold(arg, "yaml") {
+		return nil, fmt.Errorf("--raw=%s is not supported; use -R (UCL), -Rjson or -Rjson-compact", arg)
+	}
+	return nil, fmt.Errorf("invalid argument %s for --raw option", arg)
 }

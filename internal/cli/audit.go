@@ -238,24 +238,14 @@ func (r *auditRun) format() (*report.Format, error) {
 	if r.flags.raw == "" {
 		return format, nil
 	}
-	var raw string
-	switch strings.ToLower(r.flags.raw) {
-	case "json":
-		raw = "pkg-json"
-	case "json-compact":
-		raw = "pkg-json-compact"
-	case "ucl":
-		raw = "pkg-ucl"
-	case "yaml":
-		return nil, fmt.Errorf("--raw=%s is not supported; use -R (UCL), -Rjson or -Rjson-compact", r.flags.raw)
-	default:
-		return nil, fmt.Errorf("invalid argument %s for --raw option", r.flags.raw)
+	raw, err := report.RawFormat(r.flags.raw)
+	if err != nil {
+		return nil, err
 	}
-	if format.Name != "text" && format.Name != raw {
+	if format.Name != "text" && format != raw {
 		return nil, fmt.Errorf("--raw=%s and --format %s disagree", r.flags.raw, format.Name)
 	}
-	format, _ = report.LookupFormat(raw)
-	return format, nil
+	return raw, nil
 }
 
 // sources maps the source flags to inventory sources, in the order pkg

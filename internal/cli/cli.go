@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pkgaudit/pkgaudit/internal/optarg"
 )
 
 // Exit codes. Each means one thing.
@@ -184,7 +186,7 @@ func sortCommands(c *cobra.Command) {
 func Main(args []string, env *Env) int {
 	root := NewRoot(env)
 	if cmd, _, err := root.Find(args); err == nil {
-		args = attachOptional(cmd, args)
+		args = optarg.Attach(cmd.Flags(), args)
 	}
 	root.SetArgs(args)
 	err := root.Execute()
@@ -202,43 +204,4 @@ func Main(args []string, env *Env) int {
 	// classified: all of them are errors (2).
 	fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", err)
 	return ExitError
-}
-
-// attachOptional gives the flags whose argument is optional (NoOptDefVal,
-// getopt's "R::") getopt's reading: the argument is the rest of the
-// short-option word ("-Rjson", "-qRjson"), never the next word. pflag
-// itself takes no attached argument for such flags, so the word is
-// rewritten to the "-R=json" form it does take.
-func attachOptional(cmd *cobra.Command, args []string) []string {
-	fs := cmd.Flags()
-	var out []string
-	for i, a := range args {
-		if a == "--" {
-			return append(out, args[i:]...)
-		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
-			out = append(out, a)
-			continue
-		}
-	walk:
-		for j := 1; j < len(a); j++ {
-			f := fs.ShorthandLookup(a[j : j+1])
-			switch {
-			case f == nil:
-				break walk
-			case f.NoOptDefVal != "" && f.Value.Type() != "bool":
-				if j+1 < len(a) && a[j+1] != '=' {
-					if j > 1 {
-						out = append(out, a[:j])
-					}
-					a = "-" + a[j:j+1] + "=" + a[j+1:]
-				}
-				break walk
-			case f.NoOptDefVal == "":
-				break walk // the rest of the word is this flag's argument
-			}
-		}
-		out = append(out, a)
-	}
-	return out
 }

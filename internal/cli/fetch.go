@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -337,8 +336,3 @@ type fetchBar struct{ b *progressbar.ProgressBar }
 
 func (f fetchBar) Write(p []byte) (int, error) { return f.b.Write(p) }
 func (f fetchBar) Finish()                     { f.b.Finish() }
-
-// fetchIsPkgsrc tells whether dbPath is a pkgsrc database.
-func fetchIsPkgsrc(cfg *config.Config, dbPath string) bool {
-	return strings.HasPrefix(filepath.Base(dbPath), "pkg-vulnerabilities") || filepath.Clean(dbPath) == filepath.Clean(cfg.Pkgsrc.VulnFile())
-}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -129,17 +127,10 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	guides, err := remediate.Guides(db, pkgs, args, remediate.Plan{
 		System: sys, Root: f.root, Databases: paths,
 		PkgsrcDBDir: f.pkgsrcDBDir, FreeBSDDBDir: cfg.FreeBSD.DBDir,
-		Details: remediateDetails(paths),
+		Details: remediate.Details(paths, func(p string) ([]*osv.Vulnerability, error) { return exportRecords(p, remediateEpoch, false) }),
 	})
 	if err != nil {
 		return fail(err)
-	}
-	if len(guides) == 0 {
-		if f.format == "html" {
-			return fail(remediateHTMLEmpty(env))
-		}
-		fmt.Fprintln(env.Stdout, "No vulnerable packages found.")
-		return nil
 	}
 	if f.format == "html" {
 		err = remediate.HTML(env.Stdout, guides)
@@ -150,51 +141,6 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 		return fail(err)
 	}
 	return nil
-}
-
-// remediateHTMLEmpty writes the page for no findings.
-func remediateHTMLEmpty(env *Env) error {
-	_, err := fmt.Fprint(env.Stdout, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Remediation guides</title></head>\n<body><p>No vulnerable packages found.</p></body>\n</html>\n")
-	return err
-}
-
-// remediateDetails maps advisory ids to their descriptions in CommonMark,
-// converted from the databases (VuXML descriptions; OSV details;
-// pkg-vulnerabilities lines have none worth showing). A database that
-// cannot be converted gives none: the guides then go without.
-func remediateDetails(paths []string) map[string]string {
-	out := map[string]string{}
-	for _, p := range paths {
-		var vs []*osv.Vulnerability
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			recs, err := osv.ReadDir(p)
-			if err != nil {
-				continue
-			}
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
-		} else if recs, err := exportRecords(p, remediateEpoch, false); err == nil {
-			vs = recs
-		} else if recs, err := osv.ReadPath(filepath.Clean(p)); err == nil {
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
-		}
-		for _, v := range vs {
-			adv, ok, err := osv.ToAdvisory(v, osv.ConvertOptions{})
-			if err != nil || !ok || adv.Source == "" {
-				continue
-			}
-			if adv.Class != "" {
-				continue // a pkgsrc line: its "details" only restate the line
-			}
-			if _, dup := out[adv.ID]; !dup && v.Details != "" {
-				out[adv.ID] = v.Details
-			}
-		}
-	}
-	return out
 }
 
 // remediateEpoch stands for missing dates when descriptions are
