@@ -250,26 +250,10 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	pre := &Result{Warnings: db.Warnings(), Problems: db.Problems()}
-	var pkgs []inventory.Package
-	missing := false
-	for _, s := range req.Sources {
-		got, err := s.Packages(ctx)
-		var pe *inventory.PartialError
-		var nd *inventory.NoDatabaseError
-		switch {
-		case errors.As(err, &pe):
-			pre.Failures = append(pre.Failures, pe.Errs...)
-		case errors.As(err, &nd) && req.AllowNoInstalled:
-			missing = true
-			continue
-		case errors.As(err, &nd):
-			return pre, fmt.Errorf("%w (give packages as operands, --from FILE or --pkgsrc-dbdir DIR, or set PKG_DBDIR)", err)
-		case errors.Is(err, inventory.ErrPkgDBAccess):
-			return pre, errors.New("Insufficient privileges to read the package database")
-		case err != nil:
-			return pre, err
-		}
-		pkgs = append(pkgs, got...)
+	pkgs, failures, missing, err := packages(ctx, req.Sources, req.AllowNoInstalled)
+	pre.Failures = failures
+	if err != nil {
+		return pre, err
 	}
 	pre.NothingInstalled = missing && len(req.Sources) == 1
 	opts := req.Audit
@@ -290,6 +274,38 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Warnings, res.Problems, res.Failures, res.NothingInstalled = pre.Warnings, pre.Problems, pre.Failures, pre.NothingInstalled
 	return res, nil
+}
+
+// Packages reads the sources in order and combines their packages. The
+// entries of a source that could not be read (*inventory.PartialError)
+// are the failures: the others are listed. A missing installed-package
+// database is an error saying that nothing was audited.
+func Packages(ctx context.Context, sources []inventory.Source) (pkgs []inventory.Package, failures []error, err error) {
+	pkgs, failures, _, err = packages(ctx, sources, false)
+	return pkgs, failures, err
+}
+
+func packages(ctx context.Context, sources []inventory.Source, allowMissing bool) (pkgs []inventory.Package, failures []error, missing bool, err error) {
+	for _, s := range sources {
+		got, err := s.Packages(ctx)
+		var pe *inventory.PartialError
+		var nd *inventory.NoDatabaseError
+		switch {
+		case errors.As(err, &pe):
+			failures = append(failures, pe.Errs...)
+		case errors.As(err, &nd) && allowMissing:
+			missing = true
+			continue
+		case errors.As(err, &nd):
+			return nil, failures, false, fmt.Errorf("%w (give packages as operands, --from FILE or --pkgsrc-dbdir DIR, or set PKG_DBDIR)", err)
+		case errors.Is(err, inventory.ErrPkgDBAccess):
+			return nil, failures, false, errors.New("Insufficient privileges to read the package database")
+		case err != nil:
+			return nil, failures, false, err
+		}
+		pkgs = append(pkgs, got...)
+	}
+	return pkgs, failures, missing, nil
 }
 
 // lookup looks the packages up, a long inventory on every CPU (the index

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -170,16 +169,7 @@ tested condition is false), 2 usage or runtime error.`,
 		}
 		p.AddCommand(r.build(env))
 	}
-	sortCommands(root)
-	return root
-}
-
-func sortCommands(c *cobra.Command) {
-	cmds := c.Commands()
-	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name() < cmds[j].Name() })
-	for _, sub := range cmds {
-		sortCommands(sub)
-	}
+	return root // cobra lists commands sorted by name
 }
 
 // Main runs pkgaudit with args and returns the exit code.

@@ -3,14 +3,11 @@ package cli
 import (
 	"bufio"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
-	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
 // pkgsrcAuditFlags are the options pkg_admin's audit commands share.
@@ -86,24 +83,9 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 	return r, nil
 }
 
-// audit checks each name and maps the outcome to an exit code.
-func (r *pkgsrcRun) audit(env *Env, names func(yield func(string) bool) error) error {
-	ix := pkgsrc.NewIndex(r.file)
-	w := bufio.NewWriter(env.Stdout)
-	found := false
-	var aerr error
-	err := names(func(name string) bool {
-		f, err := ix.Audit(w, name, r.opts)
-		found = found || f
-		aerr = err
-		return err == nil
-	})
-	if ferr := w.Flush(); err == nil && aerr == nil {
-		err = ferr
-	}
-	if err == nil {
-		err = aerr
-	}
+// audit audits the names and maps the outcome to an exit code.
+func (r *pkgsrcRun) audit(env *Env, names pkgsrc.Names) error {
+	found, err := pkgsrc.NewIndex(r.file).AuditNames(env.Stdout, names, r.opts)
 	if err != nil {
 		return &codeError{r.flags.errCode(), err}
 	}
@@ -150,20 +132,7 @@ pkg_admin. Packages are visited in name order (pkg_admin: directory order).
 			if len(args) == 0 {
 				args = []string{"*"}
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, pat := range args {
-					for _, name := range installed {
-						ok, err := pattern.Match(pat, name)
-						if err != nil {
-							return err
-						}
-						if ok && !yield(name) {
-							return nil
-						}
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.Installed(installed, args))
 		},
 	}
 	f.register(c)
@@ -184,14 +153,7 @@ func newPkgsrcAuditPkgCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, a := range args {
-					if !yield(a) {
-						break
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.List(args))
 		},
 	}
 	f.register(c)
@@ -215,23 +177,7 @@ into several names.
 			if err != nil {
 				return err
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, a := range args {
-					var in io.Reader = env.Stdin
-					if a != "-" {
-						fh, err := os.Open(a)
-						if err != nil {
-							return fmt.Errorf("Failed to open input file %s: %w", a, err)
-						}
-						defer fh.Close()
-						in = fh
-					}
-					if !pkgsrc.BatchNames(in, yield) {
-						break
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.BatchFiles(args, env.Stdin))
 		},
 	}
 	f.register(c)

@@ -113,16 +113,9 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	for _, name := range f.from {
 		sources = append(sources, inventory.List(name, env.Stdin))
 	}
-	var pkgs []inventory.Package
-	for _, s := range sources {
-		got, err := s.Packages(context.Background())
-		if errors.Is(err, inventory.ErrPkgDBAccess) {
-			return fail(errors.New("Insufficient privileges to read the package database"))
-		}
-		if err != nil {
-			return fail(err)
-		}
-		pkgs = append(pkgs, got...)
+	pkgs, _, err := scan.Packages(context.Background(), sources)
+	if err != nil {
+		return fail(err)
 	}
 	guides, err := remediate.Guides(db, pkgs, args, remediate.Plan{
 		System: sys, Root: f.root, Databases: paths,

@@ -178,6 +178,18 @@ func TestRemediateErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)", tc.args, code, stderr, tc.msg)
 		}
 	}
+	// No installed-package database: nothing was audited, which is no
+	// "No vulnerable packages found." (it used to be).
+	nodb := map[string]string{"PKG_DBDIR": filepath.Join(root, "nodb")}
+	out, stderr, code := runEnv(t, nodb, "", "remediate", "-f", vx, "--os", "freebsd")
+	if code != ExitError || out != "" || !strings.Contains(stderr, "nothing was audited") {
+		t.Errorf("no local.sqlite: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	// A missing pkgsrc PKG_DBDIR likewise.
+	_, stderr, code = runEnv(t, nil, "", "remediate", "-f", vx, "--os", "netbsd", "--pkgsrc-dbdir", filepath.Join(root, "nodb"))
+	if code != ExitError || !strings.Contains(stderr, "expected pkgsrc's installed-package database") {
+		t.Errorf("no pkgsrc dbdir: exit %d, stderr %q", code, stderr)
+	}
 }
 
 // remediateCheckCommands asserts that every command line a guide prints —
