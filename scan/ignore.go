@@ -15,7 +15,8 @@ import (
 
 // Ignores are every rule that silences findings: an ignore file and pkg's
 // AUDIT_IGNORE_GLOB / AUDIT_IGNORE_REGEX package-name lists. A nil
-// *Ignores silences nothing.
+// *Ignores silences nothing. Ignores are safe for concurrent use (the
+// list's Rules must not change after NewIgnores).
 type Ignores struct {
 	list    *ignore.List
 	globs   []string
@@ -29,6 +30,8 @@ type Ignores struct {
 // AUDIT_IGNORE_GLOB and AUDIT_IGNORE_REGEX.
 func NewIgnores(list *ignore.List, globs, regexes []string) (*Ignores, error) {
 	ig := &Ignores{list: list, globs: globs}
+	// Index the list now, so that concurrent audits only read it.
+	list.Match("", nil, time.Time{})
 	for _, src := range regexes {
 		// POSIX ERE, unanchored, as regcomp(REG_EXTENDED|REG_NOSUB); Go's
 		// POSIX mode is RE2 syntax restricted to egrep's.
