@@ -22,7 +22,16 @@ const vuln2026 = "../testdata/vuxml/vuln-2026.xml"
 // A DB is shared: concurrent audits of different lists give what each
 // gives alone.
 func TestAuditConcurrent(t *testing.T) {
-	db, err := Open([]string{vuln2026}, OpenOptions{})
+	t.Run("loaded", func(t *testing.T) { testAuditConcurrent(t, OpenOptions{}) })
+	cache := t.TempDir()
+	if _, err := Open([]string{vuln2026}, OpenOptions{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("cached", func(t *testing.T) { testAuditConcurrent(t, OpenOptions{CacheDir: cache, Brief: true}) })
+}
+
+func testAuditConcurrent(t *testing.T, o OpenOptions) {
+	db, err := Open([]string{vuln2026}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
