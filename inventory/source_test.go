@@ -115,3 +115,20 @@ func TestValidFreeBSDVersion(t *testing.T) {
 		t.Errorf("good version: %+v %v", pkgs, err)
 	}
 }
+
+// An accepted operand has a name, no blank or control character, and
+// reads back as given.
+func FuzzParseOperand(f *testing.F) {
+	for _, s := range []string{"curl-8.5.0", "sudo", "test-", "-1", "", "curl 8.5.0", "a\x00-1", "p5-libwww-6.77", "é-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseOperand(s)
+		if err != nil {
+			return
+		}
+		if p.Name == "" || strings.ContainsAny(s, " \t\n\r\x00\x7f") || p.String() != s {
+			t.Errorf("%q accepted as %+v", s, p)
+		}
+	})
+}

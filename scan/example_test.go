@@ -84,3 +84,21 @@ func ExampleRun() {
 	fmt.Println(res.Vulnerable, res.Report.Packages[0].Findings[0].Advisory.Topic)
 	// Output: true mail/mailpit -- multiple vulnerabilities
 }
+
+// The shortest server-side audit: a loaded DB, a host's package list, a
+// report in pkgaudit's JSON.
+func ExampleDB_Audit() {
+	db, err := scan.Open([]string{"../testdata/vuxml/vuln-2026.xml"}, scan.OpenOptions{Hash: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	pkgs := []inventory.Package{{Name: "mailpit", Version: "1.28.0"}, {Name: "zsh", Version: "5.9"}}
+	res, err := db.Audit(context.Background(), pkgs, scan.AuditOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := res.Report.Summary()
+	fmt.Printf("%d of %d packages vulnerable, %d advisories\n", s.Vulnerable, s.Packages, s.Advisories)
+	// json, _ := report.LookupFormat("json"); json.Write(w, res.Report)
+	// Output: 1 of 2 packages vulnerable, 3 advisories
+}
