@@ -140,7 +140,7 @@ func List(path string, stdin io.Reader) Source {
 // dir must be a directory.
 func PkgsrcInstalled(dir string) Source {
 	return &funcSource{"pkgsrc PKG_DBDIR " + dir, func(context.Context) ([]Package, error) {
-		if err := checkDir(dir, "pkgsrc's installed-package database (PKG_DBDIR, one directory per package)"); err != nil {
+		if err := checkDir(dir, "pkgsrc's installed-package database, a PKG_DBDIR directory"); err != nil {
 			return nil, err
 		}
 		return FromPkgsrcDB(dir)

@@ -243,11 +243,12 @@ type Request struct {
 
 // Run opens the databases, reads the sources and audits their packages.
 // On an error the Result, when not nil, still holds the databases'
-// warnings and problems met before it.
+// warnings and problems met before it. An error loading the databases is
+// a *DatabaseError.
 func Run(ctx context.Context, req Request) (*Result, error) {
 	db, err := Open(req.Databases, req.Open)
 	if err != nil {
-		return nil, err
+		return nil, &DatabaseError{err}
 	}
 	pre := &Result{Warnings: db.Warnings(), Problems: db.Problems()}
 	pkgs, failures, missing, err := packages(ctx, req.Sources, req.AllowNoInstalled)
@@ -307,6 +308,13 @@ func packages(ctx context.Context, sources []inventory.Source, allowMissing bool
 	}
 	return pkgs, failures, missing, nil
 }
+
+// DatabaseError is an error loading the databases (as opposed to reading
+// the packages to audit): a missing database may be fetched.
+type DatabaseError struct{ Err error }
+
+func (e *DatabaseError) Error() string { return e.Err.Error() }
+func (e *DatabaseError) Unwrap() error { return e.Err }
 
 // lookup looks the packages up, a long inventory on every CPU (the index
 // is safe for concurrent use, and decoding the advisories found is most of

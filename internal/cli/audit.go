@@ -202,8 +202,8 @@ func (r *auditRun) run() error {
 		}
 	}
 	if err != nil {
-		var nd *inventory.NoDatabaseError
-		if errors.Is(err, fs.ErrNotExist) && !errors.As(err, &nd) {
+		var dbErr *scan.DatabaseError
+		if errors.As(err, &dbErr) && errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%w (download it with pkgaudit audit -F or pkgaudit fetch)", err)
 		}
 		return r.fail(err)

@@ -258,7 +258,7 @@ func TestAuditExitCodes(t *testing.T) {
 		{"raw yaml", nil, []string{"-f", db, "-Ryaml", "sudo"}, ExitError, "not supported", ""},
 		{"bad flag", nil, []string{"-x"}, ExitError, "unknown shorthand flag", ""},
 		{"bad ignore file", nil, []string{"-f", db, "--ignore", badIgnore, "sudo"}, ExitError, "bad.toml:", ""},
-		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist", ""},
+		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist: no such file or directory (expected a list file of name-version lines)\n", ""},
 		{"bad list", nil, []string{"-f", db, "--from", "-"}, ExitError, "-:1:4: blank inside a package name", ""},
 		{"unreadable package file", nil, []string{"-q", "-f", db, "-d", badPkgs}, ExitError, "broken-1.0.pkg", "curl-8.5.0\n"},
 		// Nothing audited is not clean: exit 2 with a hint; pkg's exit 0
@@ -270,12 +270,12 @@ func TestAuditExitCodes(t *testing.T) {
 		{"no installed database, compat json", map[string]string{"PKG_DBDIR": nodb}, []string{"--compat-exit", "-f", db, "--format", "json"}, ExitOK, "", "*"},
 		{"no installed database, compat --installed", map[string]string{"PKG_DBDIR": nodb}, []string{"--compat-exit", "-q", "-f", db, "--installed", "sudo-1.9.16p2"}, ExitFound, "", "sudo-1.9.16p2\n"},
 		// A source the user names must exist and be what it claims.
-		{"missing pkgsrc dbdir", nil, []string{"-f", db, "--pkgsrc-dbdir", filepath.Join(dir, "nopkgdb")}, ExitError, "nopkgdb: no such file or directory (expected pkgsrc's installed-package database", ""},
+		{"missing pkgsrc dbdir", nil, []string{"-f", db, "--pkgsrc-dbdir", filepath.Join(dir, "nopkgdb")}, ExitError, "nopkgdb: no such file or directory (expected pkgsrc's installed-package database, a PKG_DBDIR directory)\n", ""},
 		{"pkgsrc dbdir is a file", nil, []string{"-f", db, "--pkgsrc-dbdir", empty}, ExitError, "empty.xml: not a directory", ""},
 		{"missing package dir", nil, []string{"-f", db, "-d", filepath.Join(dir, "nopkgs")}, ExitError, "expected a directory of package files", ""},
 		{"package dir is a file", nil, []string{"-f", db, "-d", empty}, ExitError, "empty.xml: not a directory", ""},
 		{"package dir is a file, names only", nil, []string{"-f", db, "--names-only", "-d", empty}, ExitError, "not a directory", ""},
-		{"missing index", nil, []string{"-f", db, "--index", filepath.Join(dir, "noindex")}, ExitError, "noindex: no such file or directory (expected a ports INDEX file)", ""},
+		{"missing index", nil, []string{"-f", db, "--index", filepath.Join(dir, "noindex")}, ExitError, "noindex: no such file or directory (expected a ports INDEX file)\n", ""},
 		{"index is a directory", nil, []string{"-f", db, "--index", dir}, ExitError, "is a directory (expected a ports INDEX file)", ""},
 		{"missing available", nil, []string{"-f", db, "--available", filepath.Join(dir, "noindex"), "sudo"}, ExitError, "expected a ports INDEX file", ""},
 		{"list is a directory", nil, []string{"-f", db, "--from", dir}, ExitError, "is a directory (expected a list file", ""},
