@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -231,7 +232,8 @@ type Request struct {
 	// Sources list the packages to audit; their packages are combined.
 	Sources []inventory.Source
 	// Available list packages known to exist (ports INDEX files), not
-	// audited: they make Known, for fix availability.
+	// audited: they make Known, for fix availability. A source that is
+	// in Sources too is read once.
 	Available []inventory.Source
 	Audit     AuditOptions
 	// AllowNoInstalled is pkg's behaviour for a missing local.sqlite
@@ -251,7 +253,8 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 		return nil, &DatabaseError{err}
 	}
 	pre := &Result{Warnings: db.Warnings(), Problems: db.Problems()}
-	pkgs, failures, missing, err := packages(ctx, req.Sources, req.AllowNoInstalled)
+	read := map[inventory.Source][]inventory.Package{}
+	pkgs, failures, missing, err := packages(ctx, req.Sources, req.AllowNoInstalled, read)
 	pre.Failures = failures
 	if err != nil {
 		return pre, err
@@ -261,9 +264,15 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 	if len(req.Available) > 0 {
 		var lists [][]inventory.Package
 		for _, s := range req.Available {
-			got, err := s.Packages(ctx)
-			if err != nil {
-				return pre, err
+			var got []inventory.Package
+			ok := false
+			if reflect.TypeOf(s).Comparable() {
+				got, ok = read[s]
+			}
+			if !ok {
+				if got, err = s.Packages(ctx); err != nil {
+					return pre, err
+				}
 			}
 			lists = append(lists, got)
 		}
@@ -282,11 +291,12 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 // are the failures: the others are listed. A missing installed-package
 // database is an error saying that nothing was audited.
 func Packages(ctx context.Context, sources []inventory.Source) (pkgs []inventory.Package, failures []error, err error) {
-	pkgs, failures, _, err = packages(ctx, sources, false)
+	pkgs, failures, _, err = packages(ctx, sources, false, nil)
 	return pkgs, failures, err
 }
 
-func packages(ctx context.Context, sources []inventory.Source, allowMissing bool) (pkgs []inventory.Package, failures []error, missing bool, err error) {
+// packages is Packages; read, when not nil, keeps each source's packages.
+func packages(ctx context.Context, sources []inventory.Source, allowMissing bool, read map[inventory.Source][]inventory.Package) (pkgs []inventory.Package, failures []error, missing bool, err error) {
 	for _, s := range sources {
 		got, err := s.Packages(ctx)
 		var pe *inventory.PartialError
@@ -305,6 +315,9 @@ func packages(ctx context.Context, sources []inventory.Source, allowMissing bool
 			return nil, failures, false, err
 		}
 		pkgs = append(pkgs, got...)
+		if read != nil && reflect.TypeOf(s).Comparable() {
+			read[s] = got
+		}
 	}
 	return pkgs, failures, missing, nil
 }

@@ -230,3 +230,21 @@ func TestRunSources(t *testing.T) {
 		}
 	}
 }
+
+// A source of a type that cannot be a map key works in Sources and
+// Available alike.
+type sliceSource struct{ pkgs []inventory.Package }
+
+func (s sliceSource) Describe() string { return "slice" }
+func (s sliceSource) Packages(context.Context) ([]inventory.Package, error) {
+	return s.pkgs, nil
+}
+
+func TestRunUncomparableSource(t *testing.T) {
+	src := sliceSource{[]inventory.Package{{Name: "mailpit", Version: "1.28.2"}}}
+	res, err := Run(context.Background(), Request{Databases: []string{vuln2026},
+		Sources: []inventory.Source{src}, Available: []inventory.Source{src}})
+	if err != nil || !res.Vulnerable {
+		t.Fatalf("%v %v", res, err)
+	}
+}

@@ -267,8 +267,8 @@ func (r *auditRun) sources() (sources, available []inventory.Source, pkgsrcOnly 
 		sources = append(sources, inventory.PackageFiles(f.dir, f.namesOnly))
 	}
 	if f.index != "" {
-		sources = append(sources, inventory.PortsIndex(f.index))
-		available = append(available, inventory.PortsIndex(f.index))
+		index := inventory.PortsIndex(f.index)
+		sources, available = append(sources, index), append(available, index)
 	}
 	if f.available != "" {
 		available = append(available, inventory.PortsIndex(f.available))
