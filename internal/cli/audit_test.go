@@ -442,25 +442,8 @@ func TestAuditFixAvailable(t *testing.T) {
 // UCL_EMIT_CONFIG and pkg's trailing newline give it; -R's argument is
 // optional and only taken when attached, as getopt's "R::".
 func TestAuditRawUCL(t *testing.T) {
-	db := auditWrite(t, t.TempDir(), "vuln.xml", `<?xml version="1.0" encoding="utf-8"?>
-<vuxml xmlns="http://www.vuxml.org/apps/vuxml-1">
-  <vuln vid="test-vuln-001">
-    <topic>Test vulnerability in test package</topic>
-    <affects>
-      <package>
-        <name>test</name>
-        <range>
-          <ge>1.0</ge>
-          <lt>2.0</lt>
-        </range>
-      </package>
-    </affects>
-    <references>
-      <cvename>CVE-2024-00001</cvename>
-    </references>
-  </vuln>
-</vuxml>
-`)
+	// The vuln.xml of that case (docs/sources.md runs it).
+	db := "testdata/pkg-audit-raw.xml"
 	ucl := `pkg_count = 1;
 packages {
     test {
