@@ -11,6 +11,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
+	"github.com/pkgaudit/pkgaudit/scan"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -19,8 +20,8 @@ import (
 // is read as its own document (VuXML with its descriptions, or
 // pkg-vulnerabilities), and how dates are given on the command line.
 
-// databasePaths returns the -f files, or the configured FreeBSD database
-// ($PKG_DBDIR/vuln.xml, freebsd.vulnxml) when there are none.
+// databasePaths returns the -f files, or the configured default database
+// (scan.DefaultDatabases) when there are none.
 func databasePaths(env *Env, files []string, configFile string) ([]string, error) {
 	if len(files) > 0 {
 		return files, nil
@@ -29,7 +30,7 @@ func databasePaths(env *Env, files []string, configFile string) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	return []string{cfg.FreeBSD.VulnXML}, nil
+	return scan.DefaultDatabases(cfg, false), nil
 }
 
 // sourceDocument is one database file read as the document it is: exactly
