@@ -106,3 +106,23 @@ func readBuildInfoPkgPath(path string) (string, error) {
 	}
 	return buildInfoPkgPath(data), nil
 }
+
+// PkgsrcNames lists the full names of the packages installed in pkgsrc's
+// PKG_DBDIR dir, as pkg_admin audit walks them: the sub-directories,
+// skipping what pkg_install skips. A missing dir means no packages.
+func PkgsrcNames(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading PKG_DBDIR: %w", err)
+	}
+	var names []string
+	for _, e := range ents {
+		if !pkgsrcSkip[e.Name()] && e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}

@@ -436,8 +436,13 @@ func pkgsrcFixed(p string) string {
 
 // Markdown writes guides as CommonMark, separated by thematic breaks.
 // Commands are in ```sh blocks, configuration lines in blocks labelled
-// with their file.
+// with their file. Without guides it writes "No vulnerable packages
+// found.".
 func Markdown(w io.Writer, guides []*Guide) error {
+	if len(guides) == 0 {
+		_, err := io.WriteString(w, "No vulnerable packages found.\n")
+		return err
+	}
 	var b bytes.Buffer
 	for gi, g := range guides {
 		if gi > 0 {
@@ -544,8 +549,13 @@ type htmlGuide struct {
 
 // HTML writes guides as one HTML page. The description's CommonMark is
 // rendered with goldmark in its safe mode (raw HTML dropped); everything
-// else is escaped by html/template.
+// else is escaped by html/template. Without guides it writes a page
+// saying that no package is vulnerable.
 func HTML(w io.Writer, guides []*Guide) error {
+	if len(guides) == 0 {
+		_, err := io.WriteString(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Remediation guides</title></head>\n<body><p>No vulnerable packages found.</p></body>\n</html>\n")
+		return err
+	}
 	md := goldmark.New()
 	var hs []htmlGuide
 	for _, g := range guides {

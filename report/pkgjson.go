@@ -45,6 +45,113 @@ import (
 // Packages are keyed by name: the caller keeps one package per name, as
 // pkg does. Ignored findings are never listed (pkg has no such notion).
 func WritePkgJSON(w io.Writer, in *Input, compact bool) error {
+	bw := bufio.NewWriter(w)
+	e := uclEmitter{w: bw, compact: compact}
+	e.elt(pkgRawTop(in), true, "", false)
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+// WritePkgUCL writes in as pkg audit -R (and -Rucl) does: the object of
+// WritePkgJSON, emitted byte for byte as libucl's UCL_EMIT_CONFIG does
+// (the top object without braces, "key = value;" in objects, "value," in
+// arrays, 4-space indent, keys holding characters UCL does not allow bare
+// quoted), followed by pkg's newline:
+//
+//	pkg_count = 1;
+//	packages {
+//	    test {
+//	        version = "1.5";
+//	        issue_count = 1;
+//	        issues [
+//	            {
+//	                "Affected versions" [
+//	                    ">=1.0 <2.0",
+//	                ]
+//	                description = "Test vulnerability in test package";
+//	                cve [
+//	                    "CVE-2024-00001",
+//	                ]
+//	                url = "https://vuxml.FreeBSD.org/freebsd/test-vuln-001.html";
+//	            }
+//	        ]
+//	        "reverse dependencies" [
+//	        ]
+//	    }
+//	}
+func WritePkgUCL(w io.Writer, in *Input) error {
+	bw := bufio.NewWriter(w)
+	top := pkgRawTop(in)
+	for i, k := range top.keys {
+		uclConfigElt(bw, top.vals[i], k, true, 0, false)
+	}
+	bw.WriteByte('\n')
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+// uclConfigElt is ucl_emitter_common_elt for UCL_EMIT_CONFIG below the
+// top object: indent, key, value, and the terminator (";" after a value
+// in an object, "," in an array, nothing after a container).
+func uclConfigElt(w *bufio.Writer, v uclValue, key string, printKey bool, indent int, inArray bool) {
+	w.WriteString(strings.Repeat(" ", 4*indent))
+	if printKey {
+		if uclKeyNeedsEscape(key) {
+			uclWriteString(w, key)
+		} else {
+			w.WriteString(key)
+		}
+		switch v.(type) {
+		case uclArray, *uclObject:
+			w.WriteByte(' ')
+		default:
+			w.WriteString(" = ")
+		}
+	}
+	switch v := v.(type) {
+	case uclString:
+		if s := string(v); len(s) > 80 && strings.Contains(s, "\n") {
+			w.WriteString("<<EOD\n" + s + "\nEOD")
+		} else {
+			uclWriteString(w, s)
+		}
+	case uclInt:
+		w.WriteString(strconv.FormatInt(int64(v), 10))
+	case uclArray:
+		w.WriteString("[\n")
+		for _, x := range v {
+			uclConfigElt(w, x, "", false, indent+1, true)
+		}
+		w.WriteString(strings.Repeat(" ", 4*indent) + "]\n")
+		return
+	case *uclObject:
+		w.WriteString("{\n")
+		for i, k := range v.keys {
+			uclConfigElt(w, v.vals[i], k, true, indent+1, false)
+		}
+		w.WriteString(strings.Repeat(" ", 4*indent) + "}\n")
+		return
+	}
+	if inArray {
+		w.WriteString(",\n")
+	} else {
+		w.WriteString(";\n")
+	}
+}
+
+// uclKeyNeedsEscape is libucl's UCL_OBJECT_NEED_KEY_ESCAPE: the key holds
+// a byte its character table marks UCL_CHARACTER_UCL_UNSAFE.
+func uclKeyNeedsEscape(k string) bool {
+	return strings.ContainsAny(k, "\x00\b\t\n\f\r \"+:=[\\{")
+}
+
+// pkgRawTop builds the object pkg audit -R emits.
+func pkgRawTop(in *Input) *uclObject {
 	top := &uclObject{}
 	var pkgs *uclObject
 	count := 0
@@ -85,14 +192,7 @@ func WritePkgJSON(w io.Writer, in *Input, compact bool) error {
 	if pkgs != nil {
 		top.add("packages", pkgs)
 	}
-	bw := bufio.NewWriter(w)
-	e := uclEmitter{w: bw, compact: compact}
-	e.elt(top, true, "", false)
-	bw.WriteByte('\n')
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	return nil
+	return top
 }
 
 func pkgJSONIssue(f *Finding) *uclObject {

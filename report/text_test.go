@@ -181,3 +181,67 @@ func FuzzUCLString(f *testing.F) {
 		}
 	})
 }
+
+// pkg audit -R (UCL_EMIT_CONFIG): keys holding characters UCL does not
+// allow bare are quoted, a string longer than 80 bytes holding a newline
+// is a heredoc, values end in ';' in objects and ',' in arrays.
+func TestPkgUCLEdges(t *testing.T) {
+	long := "first line of a topic that goes on and on, well past eighty bytes in all\nsecond line"
+	adv := &advisory.Advisory{ID: "v1", Source: advisory.SourceVuXML, Topic: long,
+		Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Names: []string{"libsigc++"}, Ranges: []advisory.Range{
+			{Bounds: []advisory.Bound{{Op: advisory.LT, Version: "2"}}}}}}}
+	in := &Input{Packages: []Package{
+		{Name: "libsigc++", Version: "1", HasVersion: true, Dependents: []string{"a-1", "b-2"}, Findings: []Finding{{Advisory: adv}}},
+		{Name: "odd", Findings: []Finding{{Advisory: oddAdv, Range: -1}}},
+	}}
+	var buf bytes.Buffer
+	if err := WritePkgUCL(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	want := `pkg_count = 2;
+packages {
+    "libsigc++" {
+        version = "1";
+        issue_count = 1;
+        issues [
+            {
+                "Affected versions" [
+                    "< 2",
+                ]
+                description = <<EOD
+` + long + `
+EOD;
+                url = "https://vuxml.FreeBSD.org/freebsd/v1.html";
+            }
+        ]
+        "reverse dependencies" [
+            "a-1",
+            "b-2",
+        ]
+    }
+    odd {
+        issue_count = 1;
+        issues [
+            {
+                "Affected versions" [
+                    " (null)",
+                    "> 1 : <= 2",
+                    "= 3",
+                ]
+            }
+        ]
+        "reverse dependencies" [
+        ]
+    }
+}
+
+`
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	for k, esc := range map[string]bool{"test": false, "p5-Foo_Bar.baz": false, "a b": true, "c++": true, "x:y": true, "a=b": true, "a[": true, "a{": true, `a"`: true, `a\`: true, "a\t": true, "é": false, "a}": false, "a,b;#": false} {
+		if uclKeyNeedsEscape(k) != esc {
+			t.Errorf("uclKeyNeedsEscape(%q) = %v", k, !esc)
+		}
+	}
+}

@@ -1,28 +1,19 @@
 package cli
 
 import (
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/advisory"
-	"github.com/pkgaudit/pkgaudit/audit"
 	"github.com/pkgaudit/pkgaudit/config"
-	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/report"
+	"github.com/pkgaudit/pkgaudit/scan"
 )
-
-func init() { register(newAuditCmd) }
 
 // auditFlags are the options of pkgaudit audit.
 type auditFlags struct {
@@ -46,17 +37,6 @@ type auditFlags struct {
 	noExternal         bool
 }
 
-// auditFormats are the --format values and their renderers.
-var auditFormats = map[string]func(*auditRun, *report.Input) error{
-	"text":             func(r *auditRun, in *report.Input) error { return report.WriteText(r.env.Stdout, in) },
-	"pkg-json":         func(r *auditRun, in *report.Input) error { return report.WritePkgJSON(r.env.Stdout, in, false) },
-	"pkg-json-compact": func(r *auditRun, in *report.Input) error { return report.WritePkgJSON(r.env.Stdout, in, true) },
-	"json":             func(r *auditRun, in *report.Input) error { return report.WriteJSON(r.env.Stdout, in) },
-	"sarif":            func(r *auditRun, in *report.Input) error { return report.WriteSARIF(r.env.Stdout, in) },
-	"cyclonedx":        func(r *auditRun, in *report.Input) error { return report.WriteCycloneDX(r.env.Stdout, in) },
-	"markdown":         func(r *auditRun, in *report.Input) error { return report.WriteMarkdown(r.env.Stdout, in) },
-}
-
 const auditLong = `Audits packages against FreeBSD VuXML and pkgsrc pkg-vulnerabilities
 databases, with the exact semantics of pkg audit (and of pkg_admin audit for
 pkgsrc entries). The text output is byte for byte pkg audit's.
@@ -67,7 +47,9 @@ What is audited (sources combine; the default is the installed packages):
   --from FILE|-        a list file, one name-version a line (- for stdin)
   --installed          the FreeBSD installed packages, $PKG_DBDIR/local.sqlite
                        (the default when no other source is given; a missing
-                       database means nothing installed: exit 0, no output)
+                       database is an error, exit 2: nothing was audited;
+                       pkg's exit 0 without output with --compat-exit);
+                       on a pkgsrc host, pkgsrc's PKG_DBDIR instead
   --chroot DIR         the FreeBSD installed packages of the jail or chroot
                        at DIR (DIR/var/db/pkg/local.sqlite, read without
                        leaving DIR; a missing database is an error)
@@ -80,9 +62,9 @@ What is audited (sources combine; the default is the installed packages):
 
 Databases: -f FILE, repeatable, VuXML or pkg-vulnerabilities (detected from
 the content, compressed or not), or OSV records (a file, a zip, a directory
-of *.json files); default $PKG_DBDIR/vuln.xml (freebsd.vulnxml
-in pkgaudit.toml), or pkgsrc's pkg-vulnerabilities when only --pkgsrc-dbdir
-is audited.
+of *.json files); default the host's: $PKG_DBDIR/vuln.xml (freebsd.vulnxml
+in pkgaudit.toml) for FreeBSD packages, pkgsrc's pkg-vulnerabilities for
+pkgsrc ones (config show names the host's).
 
 Exit status: 0 nothing vulnerable, 1 vulnerable packages found (findings an
 ignore rule matches do not count), 2 error (also when findings were printed).
@@ -110,9 +92,13 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the names of vulnerable packages")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "print the packages that depend on each vulnerable package")
-	fl.StringVar(&f.format, "format", "text", "output format: text, pkg-json, pkg-json-compact, json, sarif, cyclonedx, markdown")
-	fl.StringVarP(&f.raw, "raw", "R", "", "pkg audit's -Rjson / -Rjson-compact (same as --format pkg-json / pkg-json-compact)")
-	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg audit")
+	fl.StringVar(&f.format, "format", "text", "output format: "+report.FormatNames())
+	fl.StringVarP(&f.raw, "raw", "R", "", "pkg audit's raw output: -R or -Rucl (UCL), -Rjson, -Rjson-compact (same as --format pkg-ucl, pkg-json, pkg-json-compact); the format must be attached")
+	// As pkg's getopt "R::": the argument is optional and only taken when
+	// attached (-Rjson, --raw=json); a bare -R is UCL and never swallows
+	// the next word.
+	fl.Lookup("raw").NoOptDefVal = "ucl"
+	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, and 0 without output when there is no local.sqlite, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
 	fl.StringVar(&f.chroot, "chroot", "", "audit the FreeBSD installed packages of the system (jail, chroot) rooted at DIR, read inside DIR only")
@@ -130,15 +116,13 @@ func newAuditCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// auditRun is one execution of pkgaudit audit.
+// auditRun is one execution of pkgaudit audit: flags to a scan.Request,
+// the result to a reporter and an exit status.
 type auditRun struct {
 	env   *Env
 	flags *auditFlags
 	args  []string
 	cfg   *config.Config
-	// failed is set by errors that do not stop the audit (unreadable
-	// package files): the exit status becomes an error.
-	failed bool
 }
 
 // errCode is the exit status of an error.
@@ -156,7 +140,7 @@ func (r *auditRun) warn(format string, args ...any) {
 }
 
 func (r *auditRun) run() error {
-	format, err := r.formatName()
+	format, err := r.format()
 	if err != nil {
 		return r.fail(err)
 	}
@@ -168,13 +152,24 @@ func (r *auditRun) run() error {
 			return r.fail(err)
 		}
 	}
-	ign, err := auditLoadIgnores(r)
+	ignoreFile := r.flags.ignore
+	if ignoreFile == "" {
+		ignoreFile = r.cfg.Audit.IgnoreFile
+	}
+	ign, warnings, err := scan.LoadIgnores(ignoreFile, r.env.Getenv, r.env.Now())
+	for _, w := range warnings {
+		r.warn("%s", w)
+	}
 	if err != nil {
 		return r.fail(err)
 	}
+	sources, available, kinds := r.sources()
 
 	// Databases first, as pkg: fetch, then load.
-	paths := r.databases()
+	paths := r.flags.files
+	if len(paths) == 0 {
+		paths = r.cfg.DefaultDatabases(kinds.freebsd, kinds.pkgsrc, kinds.other)
+	}
 	if r.flags.fetch {
 		for _, p := range paths {
 			if err := fetchForAudit(r.env, r.cfg, p, r.flags.quiet); err != nil {
@@ -185,443 +180,135 @@ func (r *auditRun) run() error {
 	for _, p := range paths {
 		fetchStaleWarning(r.env, r.cfg, p)
 	}
-	defer auditTuneMemory(r.env, paths, format)()
-	// Only the JSON report shows the databases' SHA-256: the others need
-	// not hash them (with a cache, Open hashes what it stores anyway).
-	// pkg's own formats print no dates and no references but CVE names:
-	// the advisories need not hold them.
-	brief := format == "text" || strings.HasPrefix(format, "pkg-json")
-	ix, infos, err := audit.Open(paths, audit.OpenOptions{CacheDir: r.cacheDir(), Feed: feed.Options{NoHash: format != "json", NoExternalEntities: r.flags.noExternal}, Brief: brief})
+	if format.Streams && r.env.Getenv("GOGC") == "" && r.env.Getenv("GOMEMLIMIT") == "" {
+		defer scan.TuneMemory(paths)()
+	}
+	res, err := scan.Run(context.Background(), scan.Request{
+		Databases: paths,
+		Open: scan.OpenOptions{CacheDir: scan.CacheDir(r.cfg, r.flags.cache), Brief: format.Brief,
+			Hash: format.Hash, NoExternalEntities: r.flags.noExternal},
+		Sources:   sources,
+		Available: available,
+		Audit: scan.AuditOptions{
+			Ignore: ign, NoEOL: r.flags.noEOL || scan.EnvNoEOL(r.env.Getenv), ByName: format.ByName,
+			Now: r.env.Now(), ToolVersion: Version,
+			Quiet: r.flags.quiet, Recursive: r.flags.recursive, ShowIgnored: r.flags.showIgnored,
+		},
+		AllowNoInstalled: r.flags.compatExit,
+	})
+	if res != nil {
+		for _, w := range res.Warnings {
+			r.warn("%s", w)
+		}
+		for _, p := range res.Problems {
+			r.warn("%s:%d: %v (entry not evaluated)", p.Advisory.Origin.File, p.Advisory.Origin.Line, p.Err)
+		}
+		for _, e := range res.Failures {
+			r.warn("%v", e)
+		}
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		var dbErr *scan.DatabaseError
+		if errors.As(err, &dbErr) && errors.Is(err, fs.ErrNotExist) {
 			err = auditMissingHint(r.cfg, paths, err)
 		}
 		return r.fail(err)
 	}
-	for _, info := range infos {
-		for _, w := range info.Warnings {
-			r.warn("%s: %s", info.Path, w)
-		}
-	}
-	for _, p := range ix.Problems() {
-		r.warn("%s:%d: %v (entry not evaluated)", p.Advisory.Origin.File, p.Advisory.Origin.Line, p.Err)
-	}
-
-	pkgs, nothingInstalled, err := r.packages()
-	if err != nil {
-		return r.fail(err)
-	}
-	if nothingInstalled && (format == "text" || strings.HasPrefix(format, "pkg-json")) {
+	if res.NothingInstalled && format.Pkg {
 		// pkg audit without a package database: no output at all.
-		return r.exit(false)
+		return r.exit(res)
 	}
-	known, err := r.knownVersions()
-	if err != nil {
+	if err := format.Write(r.env.Stdout, res.Report); err != nil {
 		return r.fail(err)
 	}
-	pkgs = auditOrder(pkgs, strings.HasPrefix(format, "pkg-json"))
-
-	in := &report.Input{
-		ToolVersion: Version,
-		Time:        r.env.Now(),
-		Ecosystem:   auditEcosystem(infos),
-		Quiet:       r.flags.quiet,
-		Recursive:   r.flags.recursive,
-		ShowIgnored: r.flags.showIgnored,
-	}
-	for _, info := range infos {
-		in.Databases = append(in.Databases, auditDatabase(info))
-	}
-	var graph *inventory.Graph
-	for i := range pkgs {
-		if len(pkgs[i].RequiredBy) > 0 {
-			graph = inventory.NewGraph(pkgs)
-			break
-		}
-	}
-	noEOL := r.flags.noEOL || auditEnvNoEOL(r.env)
-	now := r.env.Now()
-	found := auditLookup(ix, pkgs)
-	// The findings of all packages share one array (each package's slice
-	// capped, so that appending never overwrites another's).
-	var findings []report.Finding
-	in.Packages = make([]report.Package, 0, len(pkgs))
-	vulnerable := false
-	for i := range pkgs {
-		p := &pkgs[i]
-		rp := report.Package{
-			Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base,
-			Ecosystem: auditSchemeName(p.Scheme), Origin: p.Origin, Path: p.Path,
-		}
-		if graph != nil {
-			rp.Dependents = graph.Dependents(p.Name)
-		}
-		start := len(findings)
-		for _, fd := range found(i) {
-			b := fd.Block()
-			if p.Scheme != 0 && b.Scheme != p.Scheme {
-				continue // a pkgsrc package is not judged by VuXML, nor the reverse
-			}
-			if noEOL && fd.Advisory.Class == "eol" {
-				continue
-			}
-			rf := report.Finding{Advisory: fd.Advisory, Affected: fd.Affected, Name: fd.Name, Range: fd.Range}
-			v := ign.CheckAdvisory(p.Name, p.String(), fd.Advisory, now)
-			rf.Ignored, rf.IgnoredCVEs = v.Whole, v.CVEs
-			rf.FixAvailable = known.fixAvailable(p, &rf)
-			if rf.Ignored == nil {
-				vulnerable = true
-			}
-			if len(findings) == cap(findings) {
-				// A new block, with this package's findings so far; the
-				// earlier packages keep theirs in the old one.
-				nb := make([]report.Finding, 0, max(2*(len(findings)-start), 1024))
-				findings, start = append(nb, findings[start:]...), 0
-			}
-			findings = append(findings, rf)
-		}
-		if len(findings) > start {
-			rp.Findings = findings[start:len(findings):len(findings)]
-		}
-		in.Packages = append(in.Packages, rp)
-	}
-	if err := auditFormats[format](r, in); err != nil {
-		return r.fail(err)
-	}
-	return r.exit(vulnerable)
-}
-
-// auditLookup looks the packages up, a long inventory on every CPU (the
-// index is safe for concurrent use, and decoding the advisories found is
-// most of the work), and returns the findings of package i.
-func auditLookup(ix *audit.Index, pkgs []inventory.Package) (found func(i int) []audit.Finding) {
-	parts := 1
-	if len(pkgs) >= 256 {
-		parts = min(runtime.GOMAXPROCS(0), 8)
-	}
-	// Part k holds the packages [lo[k], lo[k+1]): the findings of package
-	// i are found[k][at[k][i-lo[k]]:at[k][i-lo[k]+1]].
-	lo := make([]int, parts+1)
-	for k := range lo {
-		lo[k] = k * len(pkgs) / parts
-	}
-	at := make([][]int32, parts)
-	fs := make([][]audit.Finding, parts)
-	var wg sync.WaitGroup
-	for k := range parts {
-		work := func() {
-			at[k] = make([]int32, 0, lo[k+1]-lo[k]+1)
-			for i := lo[k]; i < lo[k+1]; i++ {
-				at[k] = append(at[k], int32(len(fs[k])))
-				p := &pkgs[i]
-				n := len(fs[k])
-				fs[k] = ix.Lookup(fs[k], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
-				audit.PkgOrder(fs[k][n:]) // pkg's order: glob prefixes first
-			}
-			at[k] = append(at[k], int32(len(fs[k])))
-		}
-		if k == parts-1 {
-			work()
-		} else {
-			wg.Go(work)
-		}
-	}
-	wg.Wait()
-	return func(i int) []audit.Finding {
-		k := 0
-		for lo[k+1] <= i {
-			k++
-		}
-		j := i - lo[k]
-		return fs[k][at[k][j]:at[k][j+1]]
-	}
+	return r.exit(res)
 }
 
 // exit maps the outcome to the exit status.
-func (r *auditRun) exit(vulnerable bool) error {
+func (r *auditRun) exit(res *scan.Result) error {
 	switch {
-	case r.failed:
+	case len(res.Failures) > 0:
 		return exitCode(r.errCode())
-	case vulnerable:
+	case res.Vulnerable:
 		return exitCode(ExitFound)
 	}
 	return nil
 }
 
-// formatName checks --format and -R.
-func (r *auditRun) formatName() (string, error) {
-	format := r.flags.format
-	if _, ok := auditFormats[format]; !ok {
-		return "", fmt.Errorf("unknown --format %q (text, pkg-json, pkg-json-compact, json, sarif, cyclonedx, markdown)", format)
+// format checks --format and -R.
+func (r *auditRun) format() (*report.Format, error) {
+	format, ok := report.LookupFormat(r.flags.format)
+	if !ok {
+		return nil, fmt.Errorf("unknown --format %q (%s)", r.flags.format, report.FormatNames())
 	}
 	if r.flags.raw == "" {
 		return format, nil
 	}
-	var raw string
-	switch strings.ToLower(r.flags.raw) {
-	case "json":
-		raw = "pkg-json"
-	case "json-compact":
-		raw = "pkg-json-compact"
-	case "ucl", "yaml":
-		return "", fmt.Errorf("--raw=%s is not supported; use -Rjson or -Rjson-compact", r.flags.raw)
-	default:
-		return "", fmt.Errorf("invalid argument %s for --raw option", r.flags.raw)
+	raw, err := report.RawFormat(r.flags.raw)
+	if err != nil {
+		return nil, err
 	}
-	if format != "text" && format != raw {
-		return "", fmt.Errorf("--raw=%s and --format %s disagree", r.flags.raw, format)
+	if format.Name != "text" && format != raw {
+		return nil, fmt.Errorf("--raw=%s and --format %s disagree", r.flags.raw, format.Name)
 	}
 	return raw, nil
 }
 
-// databases are the -f files, else the defaults for the sources and the
-// host (config.DefaultDatabases).
-func (r *auditRun) databases() []string {
-	if len(r.flags.files) > 0 {
-		return r.flags.files
-	}
-	f := r.flags
-	freebsd := f.installed || f.index != "" || f.base || f.baseVersion != ""
-	other := len(r.args) > 0 || len(f.from) > 0 || f.dir != ""
-	return r.cfg.DefaultDatabases(freebsd, f.pkgsrcDBDir != "", other)
-}
+// sourceKinds are the kinds of packages the sources give, which choose
+// the default databases (config.DefaultDatabases): FreeBSD's (installed,
+// jails, INDEX, base), pkgsrc's (a PKG_DBDIR) and others (operands, lists,
+// package files), which count as the host's kind.
+type sourceKinds struct{ freebsd, pkgsrc, other bool }
 
-// cacheDir is --cache, else audit.cache_dir when it was configured (the
-// built-in default is not used unasked).
-func (r *auditRun) cacheDir() string {
-	if r.flags.cache != "" {
-		return r.flags.cache
-	}
-	if r.cfg.Source("audit.cache_dir") != "default" {
-		return r.cfg.Audit.CacheDir
-	}
-	return ""
-}
-
-// packages collects the inventory. nothingInstalled reports pkg's special
-// case: only the installed database was asked for and it does not exist.
-func (r *auditRun) packages() (pkgs []inventory.Package, nothingInstalled bool, err error) {
+// sources maps the source flags to inventory sources, in the order pkg
+// lists them; available are the INDEX files that tell which versions
+// exist. Without a source the host's installed packages are audited
+// (config.DefaultInventory): FreeBSD's local.sqlite, or pkgsrc's
+// PKG_DBDIR on a pkgsrc host.
+func (r *auditRun) sources() (sources, available []inventory.Source, kinds sourceKinds) {
 	f := r.flags
-	pkgs = append(pkgs, inventory.FromOperands(r.args)...)
+	if len(r.args) > 0 {
+		sources = append(sources, inventory.Operands(r.args))
+	}
 	for _, name := range f.from {
-		got, err := r.readList(name)
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.List(name, r.env.Stdin))
 	}
 	if f.pkgsrcDBDir != "" {
-		got, err := inventory.FromPkgsrcDB(f.pkgsrcDBDir)
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.PkgsrcInstalled(f.pkgsrcDBDir))
 	}
 	if f.dir != "" {
-		read := inventory.FromPackageDir
-		if f.namesOnly {
-			read = inventory.FromPackageDirNames
-		}
-		got, err := read(f.dir)
-		if err != nil {
-			var fe *inventory.FileError
-			if !errors.As(err, &fe) {
-				return nil, false, err
-			}
-			// Unreadable files: report them, audit the others, exit 2.
-			for _, e := range auditUnjoin(err) {
-				r.warn("%v", e)
-			}
-			r.failed = true
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.PackageFiles(f.dir, f.namesOnly))
 	}
 	if f.index != "" {
-		got, err := auditReadIndex(f.index)
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+		index := inventory.PortsIndex(f.index)
+		sources, available = append(sources, index), append(available, index)
+	}
+	if f.available != "" {
+		available = append(available, inventory.PortsIndex(f.available))
 	}
 	switch {
 	case f.baseVersion != "":
 		user, kernel, _ := strings.Cut(f.baseVersion, ",")
-		got, err := inventory.Base(user, kernel)
-		if err != nil {
-			return nil, false, fmt.Errorf("--base-version: %w", err)
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.BaseSystem(user, kernel))
 	case f.base:
-		got, err := inventory.HostBase()
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.HostBaseSystem())
 	}
 	if f.chroot != "" {
-		got, err := inventory.FromPkgDBInRoot(f.chroot)
-		if errors.Is(err, inventory.ErrNoRootPkgDB) {
-			return nil, false, fmt.Errorf("%w (is --chroot %s the root of a FreeBSD system with packages?)", err, f.chroot)
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.InstalledInRoot(f.chroot))
 	}
-	other := len(r.args) > 0 || len(f.from) > 0 || f.pkgsrcDBDir != "" || f.dir != "" ||
-		f.index != "" || f.base || f.baseVersion != "" || f.chroot != ""
-	if inv := r.cfg.DefaultInventory(); inv.Pkgsrc && !f.installed && !other {
-		// The host's own packages: pkgsrc's PKG_DBDIR (missing: nothing
-		// installed, as for local.sqlite below).
-		if _, err := os.Stat(inv.DBDir); errors.Is(err, fs.ErrNotExist) {
-			return pkgs, true, nil
-		}
-		got, err := inventory.FromPkgsrcDB(inv.DBDir)
-		if err != nil {
-			return nil, false, err
-		}
-		return append(pkgs, got...), false, nil
+	kinds = sourceKinds{
+		freebsd: f.installed || f.index != "" || f.base || f.baseVersion != "" || f.chroot != "",
+		pkgsrc:  f.pkgsrcDBDir != "",
+		other:   len(r.args) > 0 || len(f.from) > 0 || f.dir != "",
 	}
-	if f.installed || !other {
-		dbdir := auditPkgDBDir(r.cfg)
-		if _, err := os.Stat(filepath.Join(dbdir, inventory.PkgDBFile)); errors.Is(err, fs.ErrNotExist) {
-			return pkgs, !other, nil
-		}
-		got, err := inventory.FromPkgDB(dbdir)
-		if errors.Is(err, inventory.ErrPkgDBAccess) {
-			return nil, false, errors.New("Insufficient privileges to read the package database")
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		pkgs = append(pkgs, got...)
+	switch inv := r.cfg.DefaultInventory(); {
+	case f.installed:
+		sources = append(sources, inventory.Installed(r.cfg.FreeBSD.DBDir))
+	case len(sources) > 0:
+	case inv.Pkgsrc:
+		sources = append(sources, inventory.PkgsrcHostInstalled(inv.DBDir))
+	default:
+		sources = append(sources, inventory.Installed(inv.DBDir))
 	}
-	return pkgs, false, nil
-}
-
-// auditPkgDBDir is FreeBSD's PKG_DBDIR from the configuration (which
-// already honours the PKG_DBDIR environment variable).
-func auditPkgDBDir(cfg *config.Config) string { return cfg.FreeBSD.DBDir }
-
-func (r *auditRun) readList(name string) ([]inventory.Package, error) {
-	if name == "-" {
-		return inventory.FromList(r.env.Stdin, "-")
-	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return inventory.FromList(fh, name)
-}
-
-func auditReadIndex(name string) ([]inventory.Package, error) {
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return inventory.FromIndex(fh, name)
-}
-
-// auditUnjoin returns the errors an errors.Join holds (err alone otherwise).
-func auditUnjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-// auditOrder drops exact repeats (same name, version and kind; the first
-// is kept) and sorts by name, keeping the given order within a name. With
-// byName, only the first package of each name is kept, as pkg audit keys
-// its check list by name (needed by the pkg-json schema, keyed by name).
-func auditOrder(pkgs []inventory.Package, byName bool) []inventory.Package {
-	// Sort the positions (the packages are big to move), stably by name,
-	// then keep the first of each repeat within each name's run.
-	idx := make([]int32, len(pkgs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return strings.Compare(pkgs[a].Name, pkgs[b].Name) })
-	type key struct {
-		version           string
-		versionless, base bool
-	}
-	keyOf := func(p *inventory.Package) key { return key{p.Version, p.Versionless, p.Base} }
-	var seen map[key]bool // for a long run of one name
-	out := make([]inventory.Package, 0, len(pkgs))
-	for i := 0; i < len(idx); {
-		name := pkgs[idx[i]].Name
-		j := i + 1
-		for j < len(idx) && pkgs[idx[j]].Name == name {
-			j++
-		}
-		run := idx[i:j]
-		if byName {
-			run = run[:1]
-		}
-		first := len(out)
-		if len(run) > 16 {
-			if seen == nil {
-				seen = map[key]bool{}
-			}
-			clear(seen)
-		}
-	next:
-		for _, n := range run {
-			p := &pkgs[n]
-			k := keyOf(p)
-			if len(run) > 16 {
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-			} else {
-				for m := first; m < len(out); m++ {
-					if keyOf(&out[m]) == k {
-						continue next
-					}
-				}
-			}
-			out = append(out, *p)
-		}
-		i = j
-	}
-	return out
-}
-
-// auditEcosystem is the purl namespace of the report: pkgsrc when every
-// database is a pkg-vulnerabilities file.
-func auditEcosystem(infos []*feed.DatabaseInfo) string {
-	for _, info := range infos {
-		if info.Format != feed.Pkgsrc {
-			return "freebsd"
-		}
-	}
-	if len(infos) == 0 {
-		return "freebsd"
-	}
-	return "pkgsrc"
-}
-
-func auditSchemeName(s advisory.Scheme) string {
-	if s == 0 {
-		return ""
-	}
-	return s.String()
-}
-
-func auditDatabase(info *feed.DatabaseInfo) report.Database {
-	format := string(info.Format)
-	if info.Format == feed.Pkgsrc {
-		format = "pkg-vulnerabilities"
-	}
-	return report.Database{
-		Path:     info.Path,
-		Format:   format,
-		SHA256:   hex.EncodeToString(info.Hash[:]),
-		Entries:  info.Entries,
-		Modified: info.ModTime,
-	}
+	return sources, available, kinds
 }

@@ -255,14 +255,38 @@ func TestAuditExitCodes(t *testing.T) {
 		{"empty database", nil, []string{"-f", empty, "sudo"}, ExitError, "empty.xml", ""},
 		{"bad format", nil, []string{"-f", db, "--format", "yaml", "sudo"}, ExitError, "unknown --format", ""},
 		{"bad raw", nil, []string{"-f", db, "-Rxml", "sudo"}, ExitError, "invalid argument xml for --raw option", ""},
-		{"raw ucl", nil, []string{"-f", db, "-Rucl", "sudo"}, ExitError, "not supported", ""},
+		{"raw yaml", nil, []string{"-f", db, "-Ryaml", "sudo"}, ExitError, "not supported", ""},
 		{"bad flag", nil, []string{"-x"}, ExitError, "unknown shorthand flag", ""},
 		{"bad ignore file", nil, []string{"-f", db, "--ignore", badIgnore, "sudo"}, ExitError, "bad.toml:", ""},
-		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist", ""},
+		{"missing list", nil, []string{"-f", db, "--from", filepath.Join(dir, "nolist")}, ExitError, "nolist: no such file or directory (expected a list file of name-version lines)\n", ""},
 		{"bad list", nil, []string{"-f", db, "--from", "-"}, ExitError, "-:1:4: blank inside a package name", ""},
 		{"unreadable package file", nil, []string{"-q", "-f", db, "-d", badPkgs}, ExitError, "broken-1.0.pkg", "curl-8.5.0\n"},
-		{"no installed database", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db}, ExitOK, "", ""},
-		{"no installed database, json", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db, "--format", "json"}, ExitOK, "", "*"},
+		// Nothing audited is not clean: exit 2 with a hint; pkg's exit 0
+		// without output only under --compat-exit.
+		{"no installed database", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db}, ExitError, "no installed-package database at " + filepath.Join(nodb, "local.sqlite") + ": nothing was audited (give packages as operands, --from FILE or --pkgsrc-dbdir DIR", ""},
+		{"no installed database, json", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db, "--format", "json"}, ExitError, "nothing was audited", ""},
+		{"no installed database, --installed", map[string]string{"PKG_DBDIR": nodb}, []string{"-f", db, "--installed", "sudo-1.9.16p2"}, ExitError, "nothing was audited", ""},
+		{"no installed database, compat", map[string]string{"PKG_DBDIR": nodb}, []string{"--compat-exit", "-f", db}, ExitOK, "", ""},
+		{"no installed database, compat json", map[string]string{"PKG_DBDIR": nodb}, []string{"--compat-exit", "-f", db, "--format", "json"}, ExitOK, "", "*"},
+		{"no installed database, compat --installed", map[string]string{"PKG_DBDIR": nodb}, []string{"--compat-exit", "-q", "-f", db, "--installed", "sudo-1.9.16p2"}, ExitFound, "", "sudo-1.9.16p2\n"},
+		// A source the user names must exist and be what it claims.
+		{"missing pkgsrc dbdir", nil, []string{"-f", db, "--pkgsrc-dbdir", filepath.Join(dir, "nopkgdb")}, ExitError, "nopkgdb: no such file or directory (expected pkgsrc's installed-package database, a PKG_DBDIR directory)\n", ""},
+		{"pkgsrc dbdir is a file", nil, []string{"-f", db, "--pkgsrc-dbdir", empty}, ExitError, "empty.xml: not a directory", ""},
+		{"missing package dir", nil, []string{"-f", db, "-d", filepath.Join(dir, "nopkgs")}, ExitError, "expected a directory of package files", ""},
+		{"package dir is a file", nil, []string{"-f", db, "-d", empty}, ExitError, "empty.xml: not a directory", ""},
+		{"package dir is a file, names only", nil, []string{"-f", db, "--names-only", "-d", empty}, ExitError, "not a directory", ""},
+		{"missing index", nil, []string{"-f", db, "--index", filepath.Join(dir, "noindex")}, ExitError, "noindex: no such file or directory (expected a ports INDEX file)\n", ""},
+		{"index is a directory", nil, []string{"-f", db, "--index", dir}, ExitError, "is a directory (expected a ports INDEX file)", ""},
+		{"missing available", nil, []string{"-f", db, "--available", filepath.Join(dir, "noindex"), "sudo"}, ExitError, "expected a ports INDEX file", ""},
+		{"list is a directory", nil, []string{"-f", db, "--from", dir}, ExitError, "is a directory (expected a list file", ""},
+		// Operands are package names, as list lines are.
+		{"operand with a blank", nil, []string{"-f", db, "curl 8.5.0"}, ExitError, `operand "curl 8.5.0": not a package name`, ""},
+		{"operand with a control character", nil, []string{"-f", db, "curl-8.5.0\x1b"}, ExitError, "not a package name", ""},
+		{"operand with an empty name", nil, []string{"-f", db, "--", "-1.0"}, ExitError, "the name is empty", ""},
+		{"empty operand", nil, []string{"-f", db, ""}, ExitError, "the name is empty", ""},
+		{"bare name and NAME- kept", nil, []string{"-q", "-f", db, "sudo", "test-"}, ExitFound, "", "sudo\n"},
+		{"base version not freebsd-version", nil, []string{"-f", db, "--base-version", "14.3"}, ExitError, "not freebsd-version(1) output", ""},
+		{"base kernel version not freebsd-version", nil, []string{"-f", db, "--base-version", "14.3-RELEASE-p2,14.3-p2"}, ExitError, "not freebsd-version(1) output", ""},
 		{"no base here", nil, []string{"-f", db, "--base"}, ExitError, "base system", ""},
 		{"bad base version", nil, []string{"-f", db, "--base-version", "14.1 RELEASE"}, ExitError, "--base-version", ""},
 		{"offline fetch", nil, []string{"-F", "--offline", "-f", filepath.Join(dir, "fetched.xml"), "sudo"}, ExitError, "offline", ""},
@@ -410,5 +434,67 @@ func TestAuditFixAvailable(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) || r.Summary.Packages != 3 {
 		t.Errorf("got %q, want %q (summary %+v)", got, want, r.Summary)
+	}
+}
+
+// pkg audit -R: freebsd/pkg's tests/frontend/audit.sh audit_raw_ucl case
+// (test-1.5 against its vuln.xml), byte for byte as libucl's
+// UCL_EMIT_CONFIG and pkg's trailing newline give it; -R's argument is
+// optional and only taken when attached, as getopt's "R::".
+func TestAuditRawUCL(t *testing.T) {
+	// The vuln.xml of that case (docs/sources.md runs it).
+	db := datedCopy(t, "testdata/pkg-audit-raw.xml")
+	ucl := `pkg_count = 1;
+packages {
+    test {
+        version = "1.5";
+        issue_count = 1;
+        issues [
+            {
+                "Affected versions" [
+                    ">= 1.0 : < 2.0",
+                ]
+                description = "Test vulnerability in test package";
+                cve [
+                    "CVE-2024-00001",
+                ]
+                url = "https://vuxml.FreeBSD.org/freebsd/test-vuln-001.html";
+            }
+        ]
+        "reverse dependencies" [
+        ]
+    }
+}
+
+`
+	none := "pkg_count = 0;\n\n"
+	compact := `{"pkg_count":1,"packages":{"test":{"version":"1.5","issue_count":1,"issues":[{"Affected versions":[">= 1.0 : < 2.0"],"description":"Test vulnerability in test package","cve":["CVE-2024-00001"],"url":"https://vuxml.FreeBSD.org/freebsd/test-vuln-001.html"}],"reverse dependencies":[]}}}` + "\n"
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-R", "test-1.5"}, ExitFound, ucl},
+		{[]string{"test-1.5", "-R"}, ExitFound, ucl},
+		{[]string{"-Rucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"-RUCL", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--raw", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--raw=ucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"--format", "pkg-ucl", "test-1.5"}, ExitFound, ucl},
+		{[]string{"-qR", "test-1.5"}, ExitFound, ucl},
+		// A bare -R never takes the next word: "json" is an operand.
+		{[]string{"-R", "json"}, ExitOK, none},
+		{[]string{"-Rjson-compact", "test-1.5"}, ExitFound, compact},
+		{[]string{"-qRjson-compact", "test-1.5"}, ExitFound, compact},
+		{[]string{"--raw=json-compact", "test-1.5"}, ExitFound, compact},
+	} {
+		out, errOut, code := run(t, "", append([]string{"audit", "-f", db}, tc.args...)...)
+		if out != tc.want || errOut != "" || code != tc.code {
+			t.Errorf("%q: exit %d, stderr %q, stdout\n%s\nwant exit %d, stdout\n%s", tc.args, code, errOut, out, tc.code, tc.want)
+		}
+	}
+	// -f still takes the rest of its word, even an R.
+	if _, errOut, code := run(t, "", "audit", "-fR", "test-1.5"); code != ExitError || !strings.Contains(errOut, "R:") {
+		t.Errorf("-fR: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/internal/optarg"
 )
 
 // Exit codes. Each means one thing.
@@ -112,21 +112,33 @@ func usageError(format string, args ...any) error {
 // A command constructor builds one cobra command bound to env.
 type constructor func(env *Env) *cobra.Command
 
-type registration struct {
-	parent string // "" for the root, else the name of a group command
+// commands are every command: parent "" for the root, else the name of a
+// group command. Adding a command is one line here.
+var commands = []struct {
+	parent string
 	build  constructor
-}
-
-var registry []registration
-
-// register adds a top-level command. Call it from an init function in the
-// file that defines the command.
-func register(build constructor) { registry = append(registry, registration{"", build}) }
-
-// registerSub adds a subcommand to one of the group commands ("vuxml",
-// "pkgsrc", ...) declared in groups.
-func registerSub(parent string, build constructor) {
-	registry = append(registry, registration{parent, build})
+}{
+	{"", newAuditCmd},
+	{"", newConfigCmd},
+	{"", newFetchCmd},
+	{"", newPmatchCmd},
+	{"", newRemediateCmd},
+	{"", newVersionCmd},
+	{"export", newExportOSVCmd},
+	{"pkgsrc", newPkgsrcAuditCmd},
+	{"pkgsrc", newPkgsrcAuditPkgCmd},
+	{"pkgsrc", newPkgsrcAuditBatchCmd},
+	{"pkgsrc", newPkgsrcAuditHistoryCmd},
+	{"pkgsrc", newPkgsrcCheckCmd},
+	{"pkgsrc", newFetchPkgsrcCmd},
+	{"pkgsrc", newPkgsrcSignCmd},
+	{"site", siteBuildCmd},
+	{"vuxml", newVuxmlFlattenCmd},
+	{"vuxml", newVuxmlMatchCmd},
+	{"vuxml", newVuxmlNewCmd},
+	{"vuxml", newVuxmlRelatedCmd},
+	{"vuxml", newVuxmlTidyCmd},
+	{"vuxml", newVuxmlValidateCmd},
 }
 
 // groups are the noun commands that only hold subcommands.
@@ -162,41 +174,28 @@ tested condition is false), 2 usage or runtime error.`,
 	})
 
 	parents := map[string]*cobra.Command{"": root}
-	used := map[string]bool{}
-	for _, r := range registry {
-		used[r.parent] = true
-	}
 	for _, g := range groups {
-		if !used[g.name] {
-			continue // a group is offered only once it has a subcommand
-		}
 		c := &cobra.Command{Use: g.name, Short: g.short, Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error { return c.Help() }}
 		root.AddCommand(c)
 		parents[g.name] = c
 	}
-	for _, r := range registry {
+	for _, r := range commands {
 		p, ok := parents[r.parent]
 		if !ok {
 			panic("cli: unknown command group " + r.parent)
 		}
 		p.AddCommand(r.build(env))
 	}
-	sortCommands(root)
-	return root
-}
-
-func sortCommands(c *cobra.Command) {
-	cmds := c.Commands()
-	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name() < cmds[j].Name() })
-	for _, sub := range cmds {
-		sortCommands(sub)
-	}
+	return root // cobra lists commands sorted by name
 }
 
 // Main runs pkgaudit with args and returns the exit code.
 func Main(args []string, env *Env) int {
 	root := NewRoot(env)
+	if cmd, _, err := root.Find(args); err == nil {
+		args = optarg.Attach(cmd.Flags(), args)
+	}
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

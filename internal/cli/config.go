@@ -11,8 +11,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/config"
 )
 
-func init() { register(newConfigCmd) }
-
 func newConfigCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "config",

@@ -11,8 +11,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/osv"
 )
 
-func init() { registerSub("export", newExportOSVCmd) }
-
 // exportOSVFlags are the options of pkgaudit export osv.
 type exportOSVFlags struct {
 	files      []string

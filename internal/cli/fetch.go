@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,11 +20,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
-
-func init() {
-	register(newFetchCmd)
-	registerSub("pkgsrc", newFetchPkgsrcCmd)
-}
 
 // Test hooks: the temporary file of the replacement (a disk that fills up)
 // and the HTTP transport (one that fails the test when used).
@@ -353,8 +347,3 @@ type fetchBar struct{ b *progressbar.ProgressBar }
 
 func (f fetchBar) Write(p []byte) (int, error) { return f.b.Write(p) }
 func (f fetchBar) Finish()                     { f.b.Finish() }
-
-// fetchIsPkgsrc tells whether dbPath is a pkgsrc database.
-func fetchIsPkgsrc(cfg *config.Config, dbPath string) bool {
-	return strings.HasPrefix(filepath.Base(dbPath), "pkg-vulnerabilities") || filepath.Clean(dbPath) == filepath.Clean(cfg.Pkgsrc.VulnFile())
-}

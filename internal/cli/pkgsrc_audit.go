@@ -4,23 +4,12 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
-	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
-
-func init() {
-	registerSub("pkgsrc", newPkgsrcAuditCmd)
-	registerSub("pkgsrc", newPkgsrcAuditPkgCmd)
-	registerSub("pkgsrc", newPkgsrcAuditBatchCmd)
-	registerSub("pkgsrc", newPkgsrcAuditHistoryCmd)
-}
 
 // pkgsrcAuditFlags are the options pkg_admin's audit commands share.
 type pkgsrcAuditFlags struct {
@@ -50,78 +39,10 @@ func (f *pkgsrcAuditFlags) register(c *cobra.Command) {
 	c.Flags().BoolVarP(&f.q, "quiet", "q", false, "print only the names of vulnerable packages")
 }
 
-// pkgsrcSettings are the effective pkg_install.conf values.
-type pkgsrcSettings struct {
-	conf map[string]string
-	env  *Env
-}
-
-func loadPkgsrcSettings(env *Env, path string) (*pkgsrcSettings, error) {
-	s := &pkgsrcSettings{conf: map[string]string{}, env: env}
-	candidates := []string{path}
-	if path == "" {
-		// PREFIX/etc/pkg_install.conf (the host's pkgsrc prefix, as
-		// pkg_admin built for it), then /etc/pkg_install.conf.
-		candidates = env.paths().InstallConf
-	}
-	for _, c := range candidates {
-		fh, err := os.Open(c)
-		if err != nil {
-			if path == "" && errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return nil, fmt.Errorf("reading configuration: %w", err)
-		}
-		defer fh.Close()
-		if s.conf, err = pkgsrc.ParseConf(fh); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", c, err)
-		}
-		break
-	}
-	return s, nil
-}
-
-// get returns a setting: the environment overrides the file (pkgaudit
-// extends this to every variable; pkg_install only to PKG_DBDIR and a few).
-func (s *pkgsrcSettings) get(name, def string) string {
-	if v := s.env.Getenv(name); v != "" {
-		return v
-	}
-	if v, ok := s.conf[name]; ok {
-		return v
-	}
-	return def
-}
-
-// dbDir is PKG_DBDIR: -K, else the environment, else pkg_install.conf,
-// else PREFIX/pkgdb of the host's pkgsrc prefix (/usr/pkg without one),
-// or the first of PREFIX/pkg (Joyent's packages) and /var/db/pkg (older
-// NetBSD) when only that exists.
-func (s *pkgsrcSettings) dbDir(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	cands := s.env.paths().PkgsrcDBDirs
-	def := cands[0]
-	if st, err := os.Stat(def); err != nil || !st.IsDir() {
-		for _, c := range cands[1:] {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				def = c
-				break
-			}
-		}
-	}
-	return s.get("PKG_DBDIR", def)
-}
-
-func (s *pkgsrcSettings) vulnFile() string {
-	return filepath.Join(s.get("PKGVULNDIR", s.dbDir("")), "pkg-vulnerabilities")
-}
-
 // pkgsrcRun holds what every audit command needs.
 type pkgsrcRun struct {
 	flags *pkgsrcAuditFlags
-	set   *pkgsrcSettings
+	set   *pkgsrc.Settings
 	file  *pkgsrc.File
 	opts  pkgsrc.AuditOptions
 }
@@ -134,20 +55,20 @@ func (f *pkgsrcAuditFlags) errCode() int {
 }
 
 func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
-	set, err := loadPkgsrcSettings(env, f.conf)
+	set, err := pkgsrc.LoadSettings(f.conf, env.Getenv, pkgsrc.Defaults{ConfFiles: env.paths().InstallConf, DBDirs: env.paths().PkgsrcDBDirs})
 	if err != nil {
 		return nil, &codeError{f.errCode(), err}
 	}
 	path := f.file
 	if path == "" {
-		path = set.vulnFile()
+		path = set.VulnFile()
 	}
 	var file *pkgsrc.File
 	opts := pkgsrc.Options{SourceList: f.sourceList}
 	if f.sign {
 		keyring := f.keyring
 		if keyring == "" {
-			keyring = set.get("GPG_KEYRING_PKGVULN", "")
+			keyring = set.Get("GPG_KEYRING_PKGVULN", "")
 		}
 		// A failed verification exits 1 (as pkg_admin); the file parsed
 		// is the text the signature covers.
@@ -170,39 +91,13 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 		fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", path, w)
 	}
 	r := &pkgsrcRun{flags: f, set: set, file: file}
-	r.opts = pkgsrc.AuditOptions{
-		EOL:         f.eol || strings.EqualFold(set.get("CHECK_END_OF_LIFE", "yes"), "yes"),
-		ShowIgnored: f.ignored,
-		Type:        f.typ,
-		Quiet:       f.q,
-		IgnoreURL:   map[string]bool{},
-	}
-	if v := set.get("IGNORE_URL", ""); v != "" {
-		for _, u := range strings.Split(v, "\n") {
-			r.opts.IgnoreURL[u] = true
-		}
-	}
+	r.opts = set.AuditOptions(f.eol, f.ignored, f.typ, f.q)
 	return r, nil
 }
 
-// audit checks each name and maps the outcome to an exit code.
-func (r *pkgsrcRun) audit(env *Env, names func(yield func(string) bool) error) error {
-	ix := pkgsrc.NewIndex(r.file)
-	w := bufio.NewWriter(env.Stdout)
-	found := false
-	var aerr error
-	err := names(func(name string) bool {
-		f, err := ix.Audit(w, name, r.opts)
-		found = found || f
-		aerr = err
-		return err == nil
-	})
-	if ferr := w.Flush(); err == nil && aerr == nil {
-		err = ferr
-	}
-	if err == nil {
-		err = aerr
-	}
+// audit audits the names and maps the outcome to an exit code.
+func (r *pkgsrcRun) audit(env *Env, names pkgsrc.Names) error {
+	found, err := pkgsrc.NewIndex(r.file).AuditNames(env.Stdout, names, r.opts)
 	if err != nil {
 		return &codeError{r.flags.errCode(), err}
 	}
@@ -242,56 +137,19 @@ pkg_admin. Packages are visited in name order (pkg_admin: directory order).
 			if err != nil {
 				return err
 			}
-			installed, err := pkgsrcInstalled(r.set.dbDir(dbdir))
+			installed, err := inventory.PkgsrcNames(r.set.DBDir(dbdir))
 			if err != nil {
 				return &codeError{f.errCode(), err}
 			}
 			if len(args) == 0 {
 				args = []string{"*"}
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, pat := range args {
-					for _, name := range installed {
-						ok, err := pattern.Match(pat, name)
-						if err != nil {
-							return err
-						}
-						if ok && !yield(name) {
-							return nil
-						}
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.Installed(installed, args))
 		},
 	}
 	f.register(c)
 	c.Flags().StringVarP(&dbdir, "pkg-dbdir", "K", "", "the installed-package database (default PKG_DBDIR)")
 	return c
-}
-
-// pkgsrcInstalled lists the installed packages of a pkgsrc PKG_DBDIR: the
-// names of its sub-directories, skipping what pkg_install skips. A missing
-// directory means no packages.
-func pkgsrcInstalled(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading PKG_DBDIR: %w", err)
-	}
-	var names []string
-	for _, e := range ents {
-		switch e.Name() {
-		case "pkgdb.byfile.db", ".cookie", "pkg-vulnerabilities":
-			continue
-		}
-		if e.IsDir() {
-			names = append(names, e.Name())
-		}
-	}
-	return names, nil
 }
 
 func newPkgsrcAuditPkgCmd(env *Env) *cobra.Command {
@@ -307,14 +165,7 @@ func newPkgsrcAuditPkgCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, a := range args {
-					if !yield(a) {
-						break
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.List(args))
 		},
 	}
 	f.register(c)
@@ -338,53 +189,11 @@ into several names.
 			if err != nil {
 				return err
 			}
-			return r.audit(env, func(yield func(string) bool) error {
-				for _, a := range args {
-					var in io.Reader = env.Stdin
-					if a != "-" {
-						fh, err := os.Open(a)
-						if err != nil {
-							return fmt.Errorf("Failed to open input file %s: %w", a, err)
-						}
-						defer fh.Close()
-						in = fh
-					}
-					if !batchNames(in, yield) {
-						break
-					}
-				}
-				return nil
-			})
+			return r.audit(env, pkgsrc.BatchFiles(args, env.Stdin))
 		},
 	}
 	f.register(c)
 	return c
-}
-
-// batchNames yields the names of a batch file as pkg_admin's fgets loop
-// with a 4096-byte buffer does.
-func batchNames(r io.Reader, yield func(string) bool) bool {
-	br := bufio.NewReader(r)
-	for {
-		var b []byte
-		for len(b) < 4095 {
-			c, err := br.ReadByte()
-			if err != nil {
-				break
-			}
-			b = append(b, c)
-			if c == '\n' {
-				break
-			}
-		}
-		if len(b) == 0 {
-			return true
-		}
-		name := strings.TrimSuffix(string(b), "\n")
-		if name != "" && !yield(name) {
-			return false
-		}
-	}
 }
 
 func newPkgsrcAuditHistoryCmd(env *Env) *cobra.Command {

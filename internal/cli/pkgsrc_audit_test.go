@@ -124,15 +124,6 @@ func TestPkgsrcAuditBatchAndErrors(t *testing.T) {
 	}
 }
 
-func TestBatchNamesSplitsLongLines(t *testing.T) {
-	long := strings.Repeat("x", 5000)
-	var got []string
-	batchNames(strings.NewReader(long+"\n a \n"), func(s string) bool { got = append(got, s); return true })
-	if len(got) != 3 || len(got[0]) != 4095 || len(got[1]) != 905 || got[2] != " a " {
-		t.Errorf("got %d names: %d %q", len(got), len(got[0]), got[len(got)-1])
-	}
-}
-
 func TestPkgsrcAuditInstalled(t *testing.T) {
 	db := t.TempDir()
 	for _, d := range []string{"asterisk-1.8.3", "xrdb-1.0.9", "mozilla-1.7.13"} {

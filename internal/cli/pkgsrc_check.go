@@ -10,8 +10,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
-func init() { registerSub("pkgsrc", newPkgsrcCheckCmd) }
-
 func newPkgsrcCheckCmd(env *Env) *cobra.Command {
 	var sign, sourceList bool
 	var keyring string

@@ -14,8 +14,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
-func init() { registerSub("pkgsrc", newPkgsrcSignCmd) }
-
 func newPkgsrcSignCmd(env *Env) *cobra.Command {
 	var keyFile, out string
 	c := &cobra.Command{

@@ -6,8 +6,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
 
-func init() { register(newPmatchCmd) }
-
 func newPmatchCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "pmatch PATTERN PKGNAME...",

@@ -1,26 +1,19 @@
 package cli
 
 import (
+	"context"
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/advisory"
-	"github.com/pkgaudit/pkgaudit/audit"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/remediate"
+	"github.com/pkgaudit/pkgaudit/scan"
 )
-
-func init() { register(newRemediateCmd) }
 
 // remediateFlags are the options of pkgaudit remediate.
 type remediateFlags struct {
@@ -79,32 +72,6 @@ func newRemediateCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// remediateSystem picks the system: --os, else the running system and
-// whether pkgsrc's database is audited.
-func remediateSystem(flag string, pkgsrc bool) (remediate.System, error) {
-	if flag != "" {
-		return remediate.ParseSystem(flag)
-	}
-	switch runtime.GOOS {
-	case "freebsd":
-		if !pkgsrc {
-			return remediate.FreeBSD, nil
-		}
-	case "netbsd":
-		return remediate.NetBSD, nil
-	}
-	if !pkgsrc {
-		return remediate.FreeBSD, nil
-	}
-	switch runtime.GOOS {
-	case "illumos", "solaris":
-		return remediate.PkgsrcSmartOS, nil
-	case "darwin":
-		return remediate.PkgsrcMacOS, nil
-	}
-	return remediate.PkgsrcLinux, nil
-}
-
 func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	fail := func(err error) error { return &codeError{ExitError, err} }
 	if f.format != "markdown" && f.format != "html" {
@@ -117,150 +84,44 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if err != nil {
 		return fail(err)
 	}
-	pkgsrcHost := f.pkgsrcDBDir != ""
-	sys, err := remediateSystem(f.os, pkgsrcHost)
+	sys, err := remediate.HostSystem(f.os, runtime.GOOS, f.pkgsrcDBDir != "")
 	if err != nil {
 		return usageError("--os: %v", err)
 	}
 	if sys.IsPkgsrc() && f.pkgsrcDBDir == "" {
 		f.pkgsrcDBDir = cfg.Pkgsrc.DBDir
-		pkgsrcHost = true
 	}
 	paths := f.files
 	if len(paths) == 0 {
-		if pkgsrcHost {
-			paths = []string{cfg.Pkgsrc.VulnFile()}
-		} else {
-			paths = []string{cfg.FreeBSD.VulnXML}
-		}
+		paths = cfg.DefaultDatabases(f.pkgsrcDBDir == "", f.pkgsrcDBDir != "", len(f.from) > 0)
 	}
-	ix, _, err := audit.Open(paths, audit.OpenOptions{})
+	db, err := scan.Open(paths, scan.OpenOptions{})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("%w (download it with pkgaudit fetch)", err)
+			err = auditMissingHint(cfg, paths, err)
 		}
 		return fail(err)
 	}
-	details := remediateDetails(paths)
 
-	// The inventory.
-	var pkgs []inventory.Package
-	installed := map[string]bool{}
-	if pkgsrcHost {
-		got, err := inventory.FromPkgsrcDB(f.pkgsrcDBDir)
-		if err != nil {
-			return fail(err)
-		}
-		pkgs = append(pkgs, got...)
-	} else {
-		got, err := inventory.FromPkgDB(cfg.FreeBSD.DBDir)
-		if errors.Is(err, inventory.ErrPkgDBAccess) {
-			return fail(errors.New("Insufficient privileges to read the package database"))
-		}
-		if err != nil {
-			return fail(err)
-		}
-		pkgs = append(pkgs, got...)
-	}
-	for _, p := range pkgs {
-		installed[p.Name] = true
+	// The inventory: the host's packages, then the lists.
+	sources := []inventory.Source{inventory.Installed(cfg.FreeBSD.DBDir)}
+	if f.pkgsrcDBDir != "" {
+		sources = []inventory.Source{inventory.PkgsrcInstalled(f.pkgsrcDBDir)}
 	}
 	for _, name := range f.from {
-		r, closeFn, err := remediateOpen(env, name)
-		if err != nil {
-			return fail(err)
-		}
-		got, err := inventory.FromList(r, name)
-		closeFn()
-		if err != nil {
-			return fail(err)
-		}
-		pkgs = append(pkgs, got...)
+		sources = append(sources, inventory.List(name, env.Stdin))
 	}
-
-	// Selection.
-	ids := map[string]bool{}
-	for i := 0; i < ix.Len(); i++ {
-		if a := ix.Advisory(i); a != nil {
-			ids[a.ID] = true
-		}
+	pkgs, _, err := scan.Packages(context.Background(), sources)
+	if err != nil {
+		return fail(err)
 	}
-	selVID := map[string]bool{}
-	selPkg := map[string]bool{}
-	for _, a := range args {
-		switch {
-		case ids[a]:
-			selVID[a] = true
-		case installed[a] || remediateInstalledFull(pkgs, a):
-			selPkg[a] = true
-		case strings.Contains(a, "-"):
-			op := inventory.FromOperands([]string{a})
-			pkgs = append(pkgs, op...)
-			selPkg[a] = true
-		default:
-			return fail(fmt.Errorf("%s: neither an installed package nor an advisory of the databases", a))
-		}
-	}
-	selected := func(p *inventory.Package, adv *advisory.Advisory) bool {
-		if len(args) == 0 {
-			return true
-		}
-		return selVID[adv.ID] || selPkg[p.Name] || selPkg[p.String()]
-	}
-
-	graph := inventory.NewGraph(pkgs)
-	var guides []*remediate.Guide
-	var found []audit.Finding
-	filesCache := map[string][]string{}
-	for i := range pkgs {
-		p := &pkgs[i]
-		if p.Versionless {
-			continue
-		}
-		found = ix.Lookup(found[:0], audit.Query{Name: p.Name, Version: p.Version, HasVersion: true, Base: p.Base})
-		seen := map[string]bool{}
-		for _, fd := range found {
-			b := fd.Block()
-			if p.Scheme != 0 && b.Scheme != p.Scheme {
-				continue
-			}
-			if !selected(p, fd.Advisory) || seen[fd.Advisory.ID] {
-				continue
-			}
-			seen[fd.Advisory.ID] = true
-			isInstalled := p.Scheme != 0 && installed[p.Name]
-			in := &remediate.Input{
-				System: sys, Advisory: fd.Advisory, Block: b, Range: fd.Range,
-				Name: p.Name, Version: p.Version, Origin: p.Origin, Installed: isInstalled,
-				Details: details[fd.Advisory.ID], Databases: paths, PkgDBDir: f.pkgsrcDBDir,
-			}
-			if isInstalled {
-				in.Dependents = graph.Dependents(p.Name)
-				files, ok := filesCache[p.Name]
-				if !ok {
-					if pkgsrcHost {
-						files, err = inventory.PkgsrcFiles(p.Path)
-					} else {
-						files, err = inventory.PkgDBFiles(cfg.FreeBSD.DBDir, p.Name)
-					}
-					if err != nil {
-						return fail(err)
-					}
-					filesCache[p.Name] = files
-				}
-				if in.Services, err = remediate.Services(sys, f.root, files); err != nil {
-					return fail(err)
-				}
-			}
-			guides = append(guides, remediate.New(in))
-		}
-	}
-	if len(guides) == 0 {
-		if f.format == "html" {
-			return fail(remediateHTMLEmpty(env))
-		}
-		fmt.Fprintln(env.Stdout, "No vulnerable packages found.")
-		return nil
+	guides, err := remediate.Guides(db, pkgs, args, remediate.Plan{
+		System: sys, Root: f.root, Databases: paths,
+		PkgsrcDBDir: f.pkgsrcDBDir, FreeBSDDBDir: cfg.FreeBSD.DBDir,
+		Details: remediate.Details(paths, func(p string) ([]*osv.Vulnerability, error) { return exportRecords(p, remediateEpoch, false) }),
+	})
+	if err != nil {
+		return fail(err)
 	}
 	if f.format == "html" {
 		err = remediate.HTML(env.Stdout, guides)
@@ -271,71 +132,6 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 		return fail(err)
 	}
 	return nil
-}
-
-// remediateHTMLEmpty writes the page for no findings.
-func remediateHTMLEmpty(env *Env) error {
-	_, err := fmt.Fprint(env.Stdout, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Remediation guides</title></head>\n<body><p>No vulnerable packages found.</p></body>\n</html>\n")
-	return err
-}
-
-func remediateInstalledFull(pkgs []inventory.Package, full string) bool {
-	for _, p := range pkgs {
-		if p.Scheme != 0 && p.String() == full {
-			return true
-		}
-	}
-	return false
-}
-
-func remediateOpen(env *Env, name string) (r io.Reader, closeFn func(), err error) {
-	if name == "-" {
-		return env.Stdin, func() {}, nil
-	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return fh, func() { fh.Close() }, nil
-}
-
-// remediateDetails maps advisory ids to their descriptions in CommonMark,
-// converted from the databases (VuXML descriptions; OSV details;
-// pkg-vulnerabilities lines have none worth showing). A database that
-// cannot be converted gives none: the guides then go without.
-func remediateDetails(paths []string) map[string]string {
-	out := map[string]string{}
-	for _, p := range paths {
-		var vs []*osv.Vulnerability
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			recs, err := osv.ReadDir(p)
-			if err != nil {
-				continue
-			}
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
-		} else if recs, err := exportRecords(p, remediateEpoch, false); err == nil {
-			vs = recs
-		} else if recs, err := osv.ReadPath(filepath.Clean(p)); err == nil {
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
-		}
-		for _, v := range vs {
-			adv, ok, err := osv.ToAdvisory(v, osv.ConvertOptions{})
-			if err != nil || !ok || adv.Source == "" {
-				continue
-			}
-			if adv.Class != "" {
-				continue // a pkgsrc line: its "details" only restate the line
-			}
-			if _, dup := out[adv.ID]; !dup && v.Details != "" {
-				out[adv.ID] = v.Details
-			}
-		}
-	}
-	return out
 }
 
 // remediateEpoch stands for missing dates when descriptions are

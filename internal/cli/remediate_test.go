@@ -125,6 +125,12 @@ func TestRemediateFreeBSDGolden(t *testing.T) {
 	if code != 0 || out != "No vulnerable packages found.\n" {
 		t.Errorf("remediate VID without findings: exit %d\n%s", code, out)
 	}
+	// The HTML page without findings says so, and nothing failed: exit 0
+	// (it used to exit 2 after writing it).
+	out, stderr, code = runEnv(t, env, "", "remediate", "-f", vx, "--os", "freebsd", "--root", root, "--format", "html", "22222222-2222-11f0-8000-000000000002")
+	if code != 0 || stderr != "" || !strings.Contains(out, "<p>No vulnerable packages found.</p>") {
+		t.Errorf("remediate --format html without findings: exit %d %q\n%s", code, stderr, out)
+	}
 	// A name-version that is not installed is audited as an operand.
 	out, _, code = runEnv(t, env, "", "remediate", "-f", vx, "--os", "freebsd", "--root", root, "FreeBSD-14.3_7")
 	if code != 0 || !strings.Contains(out, "# FreeBSD-14.3\\_7: FreeBSD -- kernel and base problems") || !strings.Contains(out, "freebsd-update install") {
@@ -171,6 +177,18 @@ func TestRemediateErrors(t *testing.T) {
 		if code != ExitError || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)", tc.args, code, stderr, tc.msg)
 		}
+	}
+	// No installed-package database: nothing was audited, which is no
+	// "No vulnerable packages found." (it used to be).
+	nodb := map[string]string{"PKG_DBDIR": filepath.Join(root, "nodb")}
+	out, stderr, code := runEnv(t, nodb, "", "remediate", "-f", vx, "--os", "freebsd")
+	if code != ExitError || out != "" || !strings.Contains(stderr, "nothing was audited") {
+		t.Errorf("no local.sqlite: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	// A missing pkgsrc PKG_DBDIR likewise.
+	_, stderr, code = runEnv(t, nil, "", "remediate", "-f", vx, "--os", "netbsd", "--pkgsrc-dbdir", filepath.Join(root, "nodb"))
+	if code != ExitError || !strings.Contains(stderr, "expected pkgsrc's installed-package database") {
+		t.Errorf("no pkgsrc dbdir: exit %d, stderr %q", code, stderr)
 	}
 }
 

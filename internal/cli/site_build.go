@@ -12,8 +12,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/site"
 )
 
-func init() { registerSub("site", siteBuildCmd) }
-
 // siteBuildFlags are the options of pkgaudit site build.
 type siteBuildFlags struct {
 	out         string

@@ -11,8 +11,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/version/freebsd"
 )
 
-func init() { register(newVersionCmd) }
-
 func newVersionCmd(env *Env) *cobra.Command {
 	var test, glob bool
 	var scheme string

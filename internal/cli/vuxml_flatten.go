@@ -9,8 +9,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-func init() { registerSub("vuxml", newVuxmlFlattenCmd) }
-
 func newVuxmlFlattenCmd(env *Env) *cobra.Command {
 	var out string
 	c := &cobra.Command{

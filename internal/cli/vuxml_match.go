@@ -1,47 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/match"
 )
-
-func init() {
-	registerSub("vuxml", newVuxmlMatchCmd)
-	registerSub("vuxml", newVuxmlRelatedCmd)
-}
-
-// vuxmlMatchReadIndex reads a ports INDEX, compressed or not.
-func vuxmlMatchReadIndex(path string) ([]inventory.Package, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		return nil, fmt.Errorf("--index: give a file, not standard input")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, decompress.DefaultLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	data, err = decompress.Bytes(data, decompress.DefaultLimit)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return inventory.FromIndex(bytes.NewReader(data), path)
-}
 
 func newVuxmlMatchCmd(env *Env) *cobra.Command {
 	var file, index string
@@ -75,12 +42,12 @@ needs a look, 2 error.`,
 			if e == nil {
 				return &codeError{ExitError, fmt.Errorf("%s: no entry with vid %s", file, args[0])}
 			}
-			pkgs, err := vuxmlMatchReadIndex(index)
+			pkgs, err := inventory.ReadIndexFile(index)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
 			res := match.Entry(e, pkgs)
-			vuxmlMatchPrint(env.Stdout, res)
+			res.WriteText(env.Stdout)
 			if res.Attention() {
 				return exitCode(ExitFound)
 			}
@@ -90,29 +57,6 @@ needs a look, 2 error.`,
 	c.Flags().StringVarP(&file, "file", "f", "", "the VuXML document holding the entry")
 	c.Flags().StringVar(&index, "index", "", "the ports INDEX file (INDEX-14 format, compressed or not)")
 	return c
-}
-
-func vuxmlMatchPrint(w io.Writer, res *match.Result) {
-	e := res.Entry
-	fmt.Fprintf(w, "%s: %s\n", e.VID, e.Topic)
-	for _, m := range res.Matches {
-		rng := m.RangeText
-		if rng == "" {
-			rng = "(no range)"
-		}
-		fmt.Fprintf(w, "%s-%s (%s): %s %s\n", m.Package.Name, m.Package.Version, m.Package.Origin, m.NameValue, strings.TrimSpace(rng))
-		for _, s := range m.Suspect {
-			fmt.Fprintf(w, "  suspect: %s\n", s)
-		}
-	}
-	for _, n := range res.Unmatched {
-		fmt.Fprintf(w, "%s:%d:%d: name %s matches no package in the INDEX (typo, or a port that is gone?)\n", n.Pos.File, n.Pos.Line, n.Pos.Col, n.Value)
-	}
-	for _, n := range res.Base {
-		fmt.Fprintf(w, "%s:%d:%d: name %s is the base system, which the INDEX does not list (check it with pkgaudit audit --base)\n", n.Pos.File, n.Pos.Line, n.Pos.Col, n.Value)
-	}
-	fmt.Fprintf(w, "%d of %d INDEX packages match, %d suspect; %d name(s) match nothing.\n",
-		len(res.Matches), res.Packages, res.Suspects(), len(res.Unmatched))
 }
 
 func newVuxmlRelatedCmd(env *Env) *cobra.Command {
@@ -139,7 +83,7 @@ Exit status: 0 nothing beyond NAME itself, 1 variants to check were listed,
 			if index == "" {
 				return usageError("vuxml related: --index INDEX is required")
 			}
-			pkgs, err := vuxmlMatchReadIndex(index)
+			pkgs, err := inventory.ReadIndexFile(index)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
@@ -151,16 +95,8 @@ Exit status: 0 nothing beyond NAME itself, 1 variants to check were listed,
 					}
 					fmt.Fprintf(env.Stdout, "%s:\n", name)
 				}
-				vs := match.Related(name, pkgs)
-				self := false
-				for _, v := range vs {
-					fmt.Fprintf(env.Stdout, "%s-%s (%s): %s\n", v.Package.Name, v.Package.Version, v.Package.Origin, v.Reason)
-					if v.Kind == match.KindSelf {
-						self = true
-					} else {
-						others++
-					}
-				}
+				self, n := match.WriteRelated(env.Stdout, match.Related(name, pkgs))
+				others += n
 				if !self {
 					fmt.Fprintf(env.Stderr, "pkgaudit: %s: no package of that name in %s\n", name, index)
 				}

@@ -15,8 +15,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml/newentry"
 )
 
-func init() { registerSub("vuxml", newVuxmlNewCmd) }
-
 // vuxmlNewVID generates the vid of a new entry; tests replace it.
 var vuxmlNewVID = newentry.NewVID
 

@@ -12,8 +12,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml/tidy"
 )
 
-func init() { registerSub("vuxml", newVuxmlTidyCmd) }
-
 func newVuxmlTidyCmd(env *Env) *cobra.Command {
 	var write, check, sortEntries, whitespace bool
 	c := &cobra.Command{

@@ -1,25 +1,12 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/vuxml/validate"
 )
-
-func init() { registerSub("vuxml", newVuxmlValidateCmd) }
-
-// vuxmlValidateJSON is the --format json document.
-type vuxmlValidateJSON struct {
-	Files    []string           `json:"files"`
-	Errors   int                `json:"errors"`
-	Warnings int                `json:"warnings"`
-	Findings []validate.Finding `json:"findings"`
-}
 
 func newVuxmlValidateCmd(env *Env) *cobra.Command {
 	var format string
@@ -79,14 +66,7 @@ file cannot be read or parsed.`,
 			errs, warns := validate.Count(fs)
 			switch format {
 			case "json":
-				doc := vuxmlValidateJSON{Files: args, Errors: errs, Warnings: warns, Findings: fs}
-				if doc.Findings == nil {
-					doc.Findings = []validate.Finding{}
-				}
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				if err := enc.Encode(doc); err != nil {
+				if err := validate.WriteJSON(env.Stdout, args, fs); err != nil {
 					return err
 				}
 			default:
@@ -94,8 +74,7 @@ file cannot be read or parsed.`,
 					fmt.Fprintln(env.Stdout, f.String())
 				}
 				if len(fs) > 0 {
-					fmt.Fprintf(env.Stderr, "pkgaudit: %s, %s in %s\n", vuxmlValidatePlural(errs, "error"),
-						vuxmlValidatePlural(warns, "warning"), vuxmlValidateFileList(fs))
+					fmt.Fprintf(env.Stderr, "pkgaudit: %s\n", validate.Summary(fs))
 				}
 			}
 			if errs > 0 || strict && warns > 0 {
@@ -110,27 +89,4 @@ file cannot be read or parsed.`,
 	c.Flags().BoolVar(&listChecks, "list-checks", false, "describe every check and exit")
 	c.Flags().BoolVar(&noExternal, "no-external-entities", false, "refuse the external entities of a vuln.xml wrapper (exit 2) instead of validating the year files they name")
 	return c
-}
-
-func vuxmlValidatePlural(n int, w string) string {
-	if n == 1 {
-		return "1 " + w
-	}
-	return fmt.Sprintf("%d %ss", n, w)
-}
-
-func vuxmlValidateFileList(fs []validate.Finding) string {
-	seen := map[string]bool{}
-	var files []string
-	for _, f := range fs {
-		if !seen[f.File] {
-			seen[f.File] = true
-			files = append(files, f.File)
-		}
-	}
-	sort.Strings(files)
-	if len(files) > 3 {
-		return fmt.Sprintf("%d files", len(files))
-	}
-	return strings.Join(files, ", ")
 }

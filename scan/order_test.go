@@ -1,4 +1,4 @@
-package cli
+package scan
 
 import (
 	"fmt"
@@ -13,62 +13,43 @@ import (
 	"github.com/pkgaudit/pkgaudit/inventory"
 )
 
-// auditCollector returns the collector's settings without changing them.
-func auditCollector() (gc int, limit int64) {
+// collector returns the collector's settings without changing them.
+func collector() (gc int, limit int64) {
 	gc = debug.SetGCPercent(100)
 	debug.SetGCPercent(gc)
 	return gc, debug.SetMemoryLimit(-1)
 }
 
-func TestAuditTuneMemory(t *testing.T) {
-	gc0, limit0 := auditCollector()
-	env := testEnv("", nil, nil)
-	db := auditWrite(t, t.TempDir(), "vuln.xml", "<vuxml/>")
-
-	// Formats that build their model whole, and a user's GOGC, keep the
-	// settings.
-	auditTuneMemory(env, []string{db}, "sarif")()
-	user := testEnv("", nil, nil)
-	user.Getenv = func(k string) string {
-		if k == "GOGC" {
-			return "50"
-		}
-		return ""
-	}
-	restore := auditTuneMemory(user, []string{db}, "text")
-	if gc, limit := auditCollector(); gc != gc0 || limit != limit0 {
-		t.Errorf("with GOGC set: collector %d, limit %d; want %d, %d", gc, limit, gc0, limit0)
-	}
-	restore()
-
+func TestTuneMemory(t *testing.T) {
+	gc0, limit0 := collector()
 	// Nested audits (tests in parallel): off until the last one ends.
-	r1 := auditTuneMemory(env, []string{db}, "text")
-	r2 := auditTuneMemory(env, []string{db}, "pkg-json")
-	gc, limit := auditCollector()
-	if gc != -1 || limit < auditMemBase || limit == math.MaxInt64 {
+	r1 := TuneMemory([]string{"../testdata/vuxml/vuln-2026.xml"})
+	r2 := TuneMemory([]string{"../testdata/vuxml/vuln-2026.xml"})
+	gc, limit := collector()
+	if gc != -1 || limit < memBase || limit == math.MaxInt64 {
 		t.Errorf("during the audit: collector %d, limit %d", gc, limit)
 	}
 	// After a collection the limit is never below the floor.
 	runtime.GC()
 	runtime.GC()
-	if _, l := auditCollector(); l < limit {
+	if _, l := collector(); l < limit {
 		t.Errorf("after a collection the limit fell from %d to %d", limit, l)
 	}
 	r2()
-	if gc, _ := auditCollector(); gc != -1 {
+	if gc, _ := collector(); gc != -1 {
 		t.Errorf("first of two audits ended: collector %d, want still off", gc)
 	}
 	r1()
 	runtime.GC() // a pending tuner call must not change the restored limit
 	runtime.GC()
-	if gc, limit := auditCollector(); gc != gc0 || limit != limit0 {
+	if gc, limit := collector(); gc != gc0 || limit != limit0 {
 		t.Errorf("after the audits: collector %d, limit %d; want %d, %d", gc, limit, gc0, limit0)
 	}
 }
 
-// auditOrderOracle is auditOrder as first written: sets of what was seen,
+// orderOracle is Order as first written: sets of what was seen,
 // then a stable sort by name.
-func auditOrderOracle(pkgs []inventory.Package, byName bool) []inventory.Package {
+func orderOracle(pkgs []inventory.Package, byName bool) []inventory.Package {
 	type key struct {
 		name, version     string
 		versionless, base bool
@@ -88,7 +69,7 @@ func auditOrderOracle(pkgs []inventory.Package, byName bool) []inventory.Package
 	return out
 }
 
-func TestAuditOrder(t *testing.T) {
+func TestOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for n := range 300 {
 		// Few names and versions, so that repeats are common; some runs
@@ -104,7 +85,7 @@ func TestAuditOrder(t *testing.T) {
 			pkgs = append(pkgs, p)
 		}
 		for _, byName := range []bool{false, true} {
-			got, want := auditOrder(pkgs, byName), auditOrderOracle(pkgs, byName)
+			got, want := Order(pkgs, byName), orderOracle(pkgs, byName)
 			if len(got) == 0 && len(want) == 0 {
 				continue
 			}

@@ -1,4 +1,4 @@
-package cli
+package scan
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// The collector during pkgaudit audit. An audit is a short run whose heap
+// The collector during a one-shot audit (pkgaudit audit). An audit is a short run whose heap
 // only grows until the report is written: the databases' index, the
 // advisories the look-ups decode, the report. Collecting on the default
 // schedule (each time the heap doubles, from 4 MB) costs more than a
@@ -17,7 +17,7 @@ import (
 // (which are then obeyed as they are), the command switches the
 // collector off below a floor and gives the runtime a soft memory limit
 // instead: the floor is what the heap held when the audit started plus
-// auditMemBase plus the size of the databases, about twice what an
+// memBase plus the size of the databases, about twice what an
 // uncached load keeps live at its peak (the index, about half the VuXML
 // text, and the chunks being parsed). An audit with a warm cache then
 // never collects; an uncached one collects a few times, near the floor,
@@ -27,61 +27,57 @@ import (
 // findings, a long inventory) the limit follows the heap: after each
 // collection it is raised to twice what survived, the default schedule,
 // so that the collector never runs back to back. Formats that build their
-// whole model in memory (SARIF, CycloneDX, markdown) keep the default.
-const auditMemBase = 10 << 20
+// whole model in memory (SARIF, CycloneDX, markdown: report.Format.Streams
+// false) keep the default, and so does a process whose user set GOGC or
+// GOMEMLIMIT: the caller does not call TuneMemory then. A long-running
+// server should not call it at all.
+const memBase = 10 << 20
 
-// auditMem counts the audits running in this process (tests run several
+// memState counts the audits running in this process (tests run several
 // at once): the first saves the collector's settings and starts the
 // tuner, the last stops it and restores them.
-var auditMem struct {
+var memState struct {
 	sync.Mutex
 	n     int
 	gc    int
 	limit int64
-	tuner *auditTuner
+	tuner *memTuner
 }
 
-// auditTuneMemory applies the policy above for an audit of the databases
-// at paths in format, and returns the function that undoes it.
-func auditTuneMemory(env *Env, paths []string, format string) (restore func()) {
-	switch format {
-	case "text", "pkg-json", "pkg-json-compact", "json":
-	default:
-		return func() {}
-	}
-	if env.Getenv("GOGC") != "" || env.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
+// TuneMemory applies the policy above for a one-shot audit of the
+// databases at paths, and returns the function that undoes it. Calls may
+// nest (the last restore restores).
+func TuneMemory(paths []string) (restore func()) {
 	var size int64
 	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			size += st.Size()
 		}
 	}
-	auditMem.Lock()
-	defer auditMem.Unlock()
-	if auditMem.n == 0 {
-		t := &auditTuner{floor: auditHeap("/memory/classes/heap/objects:bytes") + auditMemBase + size}
-		auditMem.limit = debug.SetMemoryLimit(t.floor)
-		auditMem.gc = debug.SetGCPercent(-1)
-		auditMem.tuner = t
+	memState.Lock()
+	defer memState.Unlock()
+	if memState.n == 0 {
+		t := &memTuner{floor: heapBytes("/memory/classes/heap/objects:bytes") + memBase + size}
+		memState.limit = debug.SetMemoryLimit(t.floor)
+		memState.gc = debug.SetGCPercent(-1)
+		memState.tuner = t
 		t.arm()
 	}
-	auditMem.n++
+	memState.n++
 	return func() {
-		auditMem.Lock()
-		defer auditMem.Unlock()
-		if auditMem.n--; auditMem.n == 0 {
-			auditMem.tuner.stop()
-			debug.SetGCPercent(auditMem.gc)
-			debug.SetMemoryLimit(auditMem.limit)
+		memState.Lock()
+		defer memState.Unlock()
+		if memState.n--; memState.n == 0 {
+			memState.tuner.stop()
+			debug.SetGCPercent(memState.gc)
+			debug.SetMemoryLimit(memState.limit)
 		}
 	}
 }
 
-// auditTuner raises the memory limit after each collection to twice the
+// memTuner raises the memory limit after each collection to twice the
 // heap that survived it, never below floor.
-type auditTuner struct {
+type memTuner struct {
 	mu      sync.Mutex
 	floor   int64
 	stopped bool
@@ -89,28 +85,28 @@ type auditTuner struct {
 
 // arm asks to be called after the next collection: a cleanup of an object
 // nothing references runs once the collector has found it unreachable.
-func (t *auditTuner) arm() {
-	runtime.AddCleanup(new([4]uint64), func(t *auditTuner) { t.collected() }, t)
+func (t *memTuner) arm() {
+	runtime.AddCleanup(new([4]uint64), func(t *memTuner) { t.collected() }, t)
 }
 
-func (t *auditTuner) collected() {
+func (t *memTuner) collected() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
 		return
 	}
-	debug.SetMemoryLimit(max(t.floor, 2*auditHeap("/gc/heap/live:bytes")))
+	debug.SetMemoryLimit(max(t.floor, 2*heapBytes("/gc/heap/live:bytes")))
 	t.arm()
 }
 
-func (t *auditTuner) stop() {
+func (t *memTuner) stop() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.stopped = true
 }
 
-// auditHeap reads one of the runtime's byte metrics (0 when unknown).
-func auditHeap(name string) int64 {
+// heapBytes reads one of the runtime's byte metrics (0 when unknown).
+func heapBytes(name string) int64 {
 	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
