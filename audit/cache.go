@@ -502,6 +502,27 @@ func writeCache(path string, data []byte) error {
 	})
 }
 
+// createCacheTemp makes the directory of the cache file path and the
+// temporary file a new cache file is written to before it is renamed
+// into place.
+func createCacheTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+}
+
+// writeCacheTemp stores the cache file through tmp, made by
+// createCacheTemp, atomically.
+func writeCacheTemp(path string, tmp *os.File, data []byte) error {
+	o := atomicfile.Options{Perm: 0o644, Create: func(string, string) (atomicfile.File, error) { return tmp, nil }}
+	return atomicfile.WriteWith(path, o, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
 // decodeCacheFile decodes a whole cache file without looking at its meta
 // beyond what the index needs (tests and fuzzing).
 func decodeCacheFile(data []byte) (*Index, error) {

@@ -1,0 +1,64 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pkgaudit/pkgaudit/feed"
+)
+
+// A cache directory that cannot be made or written is no error: Open
+// loads as without a cache, briefly and without hashing when asked (the
+// saving of the uncached path), and leaves nothing behind.
+func TestCacheDirUnwritable(t *testing.T) {
+	dir := t.TempDir()
+	db := pkgsrcCopy(t, dir)
+	want, _, err := Open([]string{db}, OpenOptions{Brief: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Beneath a regular file: no directory can be made there, not even
+	// by root (the tests may run as root, for whom modes do not count).
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cache := range []string{blocker, filepath.Join(blocker, "cache")} {
+		opts := OpenOptions{CacheDir: cache, Brief: true, Feed: feed.Options{NoHash: true}}
+		for run := range 2 {
+			ix, infos, err := Open([]string{db}, opts)
+			if err != nil {
+				t.Fatalf("%s, run %d: %v", cache, run, err)
+			}
+			if cached(ix) {
+				t.Fatalf("%s, run %d: cached", cache, run)
+			}
+			if !ix.recs.brief {
+				t.Errorf("%s: the uncached fall-back is not brief", cache)
+			}
+			if infos[0].Hash != ([32]byte{}) {
+				t.Errorf("%s: the uncached fall-back hashed the database", cache)
+			}
+			sameResults(t, ix, want)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("left behind: %v", ents)
+	}
+}
+
+// A miss whose load fails leaves no temporary file in the cache
+// directory.
+func TestCacheMissLoadErrorLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "bad.xml")
+	os.WriteFile(db, []byte("<vuxml><vuln"), 0o644)
+	cache := filepath.Join(dir, "cache")
+	if _, _, err := Open([]string{db}, OpenOptions{CacheDir: cache}); err == nil {
+		t.Fatal("no error for a broken database")
+	}
+	if ents, _ := os.ReadDir(cache); len(ents) != 0 {
+		t.Errorf("left in the cache directory: %v", ents)
+	}
+}
