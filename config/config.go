@@ -131,7 +131,7 @@ func (p Pkgsrc) VulnFile() string { return filepath.Join(p.VulnDir, "pkg-vulnera
 type Audit struct {
 	IgnoreFile string // ignore rules (package ignore); "" none
 	StaleDays  int    // warn when the database is older (0: never)
-	CacheDir   string // pkgaudit's cache; default $XDG_CACHE_HOME/pkgaudit or ~/.cache/pkgaudit
+	CacheDir   string // pkgaudit's cache (DefaultCacheDir); "" none
 }
 
 // Fetch holds download settings.
@@ -345,15 +345,7 @@ func userFile(getenv func(string) string) string {
 	return ""
 }
 
-func cacheDir(getenv func(string) string) string {
-	if x := getenv("XDG_CACHE_HOME"); x != "" {
-		return filepath.Join(x, "pkgaudit")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "pkgaudit")
-	}
-	return ""
-}
+func cacheDir(getenv func(string) string) string { return DefaultCacheDir(getenv, geteuid()) }
 
 func exists(path string) bool {
 	_, err := os.Stat(path)
