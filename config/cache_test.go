@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,10 +50,16 @@ func TestLoadCacheDir(t *testing.T) {
 		{0, "", "/var/cache/pkgaudit", "default"},
 		{0, "[audit]\ncache_dir = \"/srv/cache\"\n", "/srv/cache", "FILE:2"},
 		{0, "[audit]\ncache_dir = \"\"\n", "", "FILE:2"},
+		// The environment beats the files, as for the other variables.
+		{0, "[audit]\ncache_dir = \"/srv/cache\"\n", "/env/cache", "environment PKGAUDIT_CACHE_DIR"},
 	} {
 		explicit := ""
 		if c.config != "" {
 			explicit = writeFile(t, dir, "pkgaudit.toml", c.config)
+		}
+		env := env
+		if strings.HasPrefix(c.source, "environment") {
+			env = envOf(map[string]string{"HOME": "/home/u", "PKGAUDIT_CACHE_DIR": "/env/cache"})
 		}
 		restore := asUser(c.euid)
 		cfg, err := LoadPaths(explicit, env, Paths{})

@@ -16,7 +16,7 @@
 //     ~/.config/pkgaudit/pkgaudit.toml;
 //  5. the environment variables of the references, for drop-in use:
 //     PKG_DBDIR, VULNXML_SITE, PKGVULNDIR, PKGVULNURL, GPG_KEYRING_PKGVULN,
-//     and PKGAUDIT_OFFLINE.
+//     PKGAUDIT_CACHE_DIR and PKGAUDIT_OFFLINE.
 //
 // An explicit file (--config FILE, or $PKGAUDIT_CONFIG) replaces layers 3
 // and 4: only that file is read. Values that derive from others
@@ -411,6 +411,7 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set("PKGVULNDIR", "pkgsrc.vulndir", &c.Pkgsrc.VulnDir)
 	set("PKGVULNURL", "pkgsrc.url", &c.Pkgsrc.URL)
 	set("GPG_KEYRING_PKGVULN", "pkgsrc.keyring", &c.Pkgsrc.Keyring)
+	set("PKGAUDIT_CACHE_DIR", "audit.cache_dir", &c.Audit.CacheDir)
 	if v := getenv("PKGAUDIT_OFFLINE"); v != "" && v != "0" && !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
 		c.Fetch.Offline = true
 		c.setSource("fetch.offline", "environment PKGAUDIT_OFFLINE")

@@ -60,7 +60,8 @@ func runReal(t *testing.T, script string, env []string) (string, int) {
 		t.Skip("no sh")
 	}
 	cmd := exec.Command(sh, script)
-	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}, env...)
+	// The cache directory too is the test's (root's would be /var/cache).
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "PKGAUDIT_CACHE_DIR=" + t.TempDir()}, env...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

@@ -29,6 +29,7 @@ type auditFlags struct {
 	files              []string
 	fetch, offline     bool
 	cache, config      string
+	noCache            bool
 	quiet, recursive   bool
 	format, raw        string
 	compatExit         bool
@@ -102,7 +103,8 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory); repeatable")
 	fl.BoolVarP(&f.fetch, "fetch", "F", false, "download the database before auditing")
 	fl.BoolVar(&f.offline, "offline", false, "never touch the network (-F then fails)")
-	fl.StringVar(&f.cache, "cache", "", "keep a compiled form of the databases in DIR (default audit.cache_dir when configured)")
+	fl.StringVar(&f.cache, "cache", "", "keep the compiled index of the databases in DIR (default audit.cache_dir, ~/.cache/pkgaudit, /var/cache/pkgaudit for root)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "neither use nor write a compiled index")
 	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the names of vulnerable packages")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "print the packages that depend on each vulnerable package")
@@ -380,16 +382,9 @@ func (r *auditRun) databases() []string {
 	return []string{r.cfg.FreeBSD.VulnXML}
 }
 
-// cacheDir is --cache, else audit.cache_dir when it was configured (the
-// built-in default is not used unasked).
+// cacheDir: see cacheDir in cache.go.
 func (r *auditRun) cacheDir() string {
-	if r.flags.cache != "" {
-		return r.flags.cache
-	}
-	if r.cfg.Source("audit.cache_dir") != "default" {
-		return r.cfg.Audit.CacheDir
-	}
-	return ""
+	return cacheDir(r.env, r.cfg, r.flags.cache, r.flags.noCache)
 }
 
 // packages collects the inventory. nothingInstalled reports pkg's special

@@ -39,6 +39,9 @@ type Env struct {
 	// IsTerminal reports whether the given writer is an interactive terminal
 	// (used to decide on progress bars).
 	IsTerminal func(w io.Writer) bool
+	// Geteuid is the effective user ID (nil: os.Geteuid); it chooses the
+	// default cache directory (config.DefaultCacheDir).
+	Geteuid func() int
 }
 
 // OSEnv returns the Env of the running process.

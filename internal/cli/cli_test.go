@@ -18,7 +18,7 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 }
 
 // testEnv is the Env of the CLI tests: empty environment, a fixed clock
-// (2026-11-22 12:00 UTC), no terminal.
+// (2026-11-22 12:00 UTC), no terminal, an ordinary user.
 func testEnv(stdin string, out, errb io.Writer) *Env {
 	return &Env{
 		Stdin:      strings.NewReader(stdin),
@@ -27,6 +27,8 @@ func testEnv(stdin string, out, errb io.Writer) *Env {
 		Getenv:     func(string) string { return "" },
 		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 		IsTerminal: func(io.Writer) bool { return false },
+		// Not root, and no HOME: no default cache directory.
+		Geteuid: func() int { return 1000 },
 	}
 }
 
