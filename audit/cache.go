@@ -61,7 +61,9 @@ const (
 	secRecords
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made on first use: the tables cost start-up time that
+// the commands without a cache file need not pay.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 var errCache = errors.New("damaged cache file")
 
@@ -270,7 +272,7 @@ func encodeCache(secs [numSections][]byte) []byte {
 		binary.LittleEndian.PutUint64(out[24+16*i:], uint64(len(s)))
 		out = append(out, s...)
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli()))
 }
 
 func align8(n int) int { return (n + 7) &^ 7 }
@@ -288,7 +290,7 @@ func splitCache(data []byte) ([numSections][]byte, error) {
 		return secs, errCache
 	}
 	body := len(data) - 4
-	if crc32.Checksum(data[:body], castagnoli) != le.Uint32(data[body:]) {
+	if crc32.Checksum(data[:body], castagnoli()) != le.Uint32(data[body:]) {
 		return secs, errCache
 	}
 	for i := range secs {
