@@ -210,3 +210,47 @@ func near(a, b string) bool {
 	y, erry := strconv.Atoi(bb[j+1:])
 	return errx == nil && erry == nil && (x-y == 1 || y-x == 1)
 }
+
+// Skew makes the asked fraction of the names start with p, the same way
+// for the same seed; the rest of the workload keeps its shape.
+func TestSkew(t *testing.T) {
+	c := Config{Entries: 4000, Names: 1000, Operands: 200, Seed: 5}
+	plain, _ := Generate(c)
+	c.Skew = 0.4
+	a, ao := Generate(c)
+	b, bo := Generate(c)
+	if !bytes.Equal(a, b) || strings.Join(ao, " ") != strings.Join(bo, " ") {
+		t.Fatal("same seed and skew, different output")
+	}
+	frac := func(doc []byte) float64 {
+		names := map[string]bool{}
+		for _, m := range regexp.MustCompile(`<name>([^<]*)</name>`).FindAllSubmatch(doc, -1) {
+			names[string(m[1])] = true
+		}
+		p := 0
+		for n := range names {
+			if strings.HasPrefix(n, "p") {
+				p++
+			}
+		}
+		return float64(p) / float64(len(names))
+	}
+	if f := frac(plain); f > 0.2 {
+		t.Errorf("unskewed: %.2f of the names start with p", f)
+	}
+	if f := frac(a); f < 0.37 || f > 0.43 {
+		t.Errorf("skew 0.4: %.2f of the names start with p", f)
+	}
+	if _, err := vuxml.Parse(a, vuxml.ParseOptions{FileName: "skew.xml"}); err != nil {
+		t.Fatal(err)
+	}
+	p := 0
+	for _, op := range ao {
+		if strings.HasPrefix(op, "p") {
+			p++
+		}
+	}
+	if f := float64(p) / float64(len(ao)); f < 0.25 {
+		t.Errorf("skew 0.4: %.2f of the operands start with p", f)
+	}
+}
