@@ -12,6 +12,7 @@ import (
 
 	ft "github.com/pkgaudit/pkgaudit/fetch/fetchtest"
 	"github.com/pkgaudit/pkgaudit/internal/pkgdbtest"
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 )
 
 var (
@@ -32,9 +33,7 @@ func TestMain(m *testing.M) {
 // buildPkgaudit builds the real binary, once for all the tests.
 func buildPkgaudit(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds pkgaudit")
-	}
+	testlong.Skip(t, "builds pkgaudit")
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "pkgaudit-contrib-")
 		if buildErr != nil {
