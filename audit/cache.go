@@ -22,7 +22,6 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
-	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 )
 
 // The cache file: a compiled index of one list of databases.
@@ -492,16 +491,13 @@ func fresh(f *feed.File) (ok, changed bool) {
 	return true, true
 }
 
-// writeCache stores the cache file atomically; readers see the old file
-// or the new one, never a part.
+// writeCache stores the cache file atomically, as writeCacheTemp.
 func writeCache(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	tmp, err := createCacheTemp(path)
+	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return writeCacheTemp(path, tmp, data)
 }
 
 // createCacheTemp makes the directory of the cache file path and the
@@ -516,13 +512,25 @@ func createCacheTemp(path string) (*os.File, error) {
 }
 
 // writeCacheTemp stores the cache file through tmp, made by
-// createCacheTemp, atomically.
+// createCacheTemp, and renames it into place: readers see the old file or
+// the new one, never a part. It is not synced to disk: a file torn by a
+// crash fails its checksum and is rebuilt, and the sync of tens of
+// megabytes would cost the first audit more than the build itself.
 func writeCacheTemp(path string, tmp *os.File, data []byte) error {
-	o := atomicfile.Options{Perm: 0o644, Create: func(string, string) (atomicfile.File, error) { return tmp, nil }}
-	return atomicfile.WriteWith(path, o, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	_, err := tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // decodeCacheFile decodes a whole cache file without looking at its meta

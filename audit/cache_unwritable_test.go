@@ -62,3 +62,26 @@ func TestCacheMissLoadErrorLeavesNothing(t *testing.T) {
 		t.Errorf("left in the cache directory: %v", ents)
 	}
 }
+
+// A miss leaves exactly the cache file in the directory, readable by all,
+// and a stale one is replaced by one file.
+func TestCacheWriteLeavesOneFile(t *testing.T) {
+	dir := t.TempDir()
+	db := pkgsrcCopy(t, dir)
+	cache := filepath.Join(dir, "cache")
+	for run := range 3 {
+		if run == 2 {
+			os.WriteFile(db, []byte("# $NetBSD$\n#FORMAT 1.1.0\n#\nnewpkg<2\tdos\thttp://x/1\n"), 0o644)
+		}
+		if _, _, err := Open([]string{db}, OpenOptions{CacheDir: cache}); err != nil {
+			t.Fatal(err)
+		}
+		ents, _ := os.ReadDir(cache)
+		if len(ents) != 1 || filepath.Ext(ents[0].Name()) != ".idx" {
+			t.Fatalf("run %d: %v", run, ents)
+		}
+		if st, _ := ents[0].Info(); st.Mode().Perm() != 0o644 {
+			t.Errorf("run %d: mode %v", run, st.Mode())
+		}
+	}
+}
