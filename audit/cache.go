@@ -472,6 +472,12 @@ func decodeCache(path string, data []byte, paths []string, build, fp string) (*I
 
 var errStale = errors.New("stale cache file")
 
+var errUntrusted = errors.New("cache file writable by others")
+
+// geteuid is os.Geteuid (tests replace it): a cache file must be this
+// user's or root's.
+var geteuid = os.Geteuid
+
 // fresh reports whether f is unchanged: its FileID is the same, or else its
 // content still has the same SHA-256 (then f's ID is updated and changed
 // is set).

@@ -85,3 +85,68 @@ func TestCacheWriteLeavesOneFile(t *testing.T) {
 		}
 	}
 }
+
+// A cache file others could have written is not used (its checksum
+// detects damage, not forgery): the audit loads the database and writes
+// its own file in its place.
+func TestCacheUntrusted(t *testing.T) {
+	if !unixLike() {
+		t.Skip("no file owners here")
+	}
+	dir := t.TempDir()
+	db := pkgsrcCopy(t, dir)
+	cache := filepath.Join(dir, "cache")
+	opts := OpenOptions{CacheDir: cache}
+	if _, _, err := Open([]string{db}, opts); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "*.idx"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	ix, _, err := Open([]string{db}, opts)
+	if err != nil || !cached(ix) {
+		t.Fatalf("warm: cached %v, %v", cached(ix), err)
+	}
+	// Writable by the group: not used, replaced.
+	os.Chmod(files[0], 0o664)
+	if ix, _, err = Open([]string{db}, opts); err != nil || cached(ix) {
+		t.Fatalf("group-writable: cached %v, %v", cached(ix), err)
+	}
+	if st, _ := os.Stat(files[0]); st.Mode().Perm() != 0o644 {
+		t.Fatalf("not replaced: mode %v", st.Mode())
+	}
+	if ix, _, err = Open([]string{db}, opts); err != nil || !cached(ix) {
+		t.Fatalf("replaced: cached %v, %v", cached(ix), err)
+	}
+	// Owned by another user (as seen by a process running as uid 4242;
+	// the file is root's or the tester's): not used. Root's files are
+	// trusted by everyone.
+	old := geteuid
+	defer func() { geteuid = old }()
+	geteuid = func() int { return 4242 }
+	ix, _, err = Open([]string{db}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owner := fileOwner(t, files[0]); cached(ix) != (owner == 0) {
+		t.Errorf("file of uid %d, running as 4242: cached %v", owner, cached(ix))
+	}
+	geteuid = old
+	// As root: a file another user owns is not used, and is replaced by
+	// root's own.
+	if os.Geteuid() == 0 {
+		if err := os.Chown(files[0], 4242, 4242); err != nil {
+			t.Fatal(err)
+		}
+		if ix, _, err = Open([]string{db}, opts); err != nil || cached(ix) {
+			t.Fatalf("file of uid 4242, running as root: cached %v, %v", cached(ix), err)
+		}
+		if owner := fileOwner(t, files[0]); owner != 0 {
+			t.Fatalf("not replaced: owner %d", owner)
+		}
+		if ix, _, err = Open([]string{db}, opts); err != nil || !cached(ix) {
+			t.Fatalf("replaced: cached %v, %v", cached(ix), err)
+		}
+	}
+}
