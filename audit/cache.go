@@ -514,7 +514,23 @@ func createCacheTemp(path string) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err == nil {
+		pruneTemps(dir, tmp.Name())
+	}
+	return tmp, err
+}
+
+// pruneTemps removes the temporary files of cache files in dir that are
+// more than an hour old (left by runs that were killed while they built
+// the index), but keep.
+func pruneTemps(dir, keep string) {
+	old, _ := filepath.Glob(filepath.Join(dir, ".pkgaudit-*.idx.tmp-*"))
+	for _, f := range old {
+		if st, err := os.Lstat(f); err == nil && f != keep && st.Mode().IsRegular() && time.Since(st.ModTime()) > time.Hour {
+			os.Remove(f)
+		}
+	}
 }
 
 // writeCacheTemp stores the cache file through tmp, made by

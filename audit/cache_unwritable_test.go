@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pkgaudit/pkgaudit/feed"
 )
@@ -147,6 +148,36 @@ func TestCacheUntrusted(t *testing.T) {
 		}
 		if ix, _, err = Open([]string{db}, opts); err != nil || !cached(ix) {
 			t.Fatalf("replaced: cached %v, %v", cached(ix), err)
+		}
+	}
+}
+
+// The temporary file of a run killed while it built the index is removed
+// by a later miss once it is an hour old; a recent one (another run at
+// work) is left alone.
+func TestCachePrunesOldTemps(t *testing.T) {
+	dir := t.TempDir()
+	db := pkgsrcCopy(t, dir)
+	cache := filepath.Join(dir, "cache")
+	os.MkdirAll(cache, 0o755)
+	stale := filepath.Join(cache, ".pkgaudit-0123.idx.tmp-42")
+	fresh := filepath.Join(cache, ".pkgaudit-4567.idx.tmp-43")
+	other := filepath.Join(cache, "notes.txt")
+	for _, f := range []string{stale, fresh, other} {
+		os.WriteFile(f, []byte("x"), 0o644)
+	}
+	long := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, long, long)
+	os.Chtimes(other, long, long)
+	if _, _, err := Open([]string{db}, OpenOptions{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the stale temporary file is still there")
+	}
+	for _, f := range []string{fresh, other} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", f, err)
 		}
 	}
 }
