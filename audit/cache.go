@@ -22,7 +22,6 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
-	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 )
 
 // The cache file: a compiled index of one list of databases.
@@ -61,7 +60,9 @@ const (
 	secRecords
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made on first use: the tables cost start-up time that
+// the commands without a cache file need not pay.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 var errCache = errors.New("damaged cache file")
 
@@ -270,7 +271,7 @@ func encodeCache(secs [numSections][]byte) []byte {
 		binary.LittleEndian.PutUint64(out[24+16*i:], uint64(len(s)))
 		out = append(out, s...)
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli()))
 }
 
 func align8(n int) int { return (n + 7) &^ 7 }
@@ -288,7 +289,7 @@ func splitCache(data []byte) ([numSections][]byte, error) {
 		return secs, errCache
 	}
 	body := len(data) - 4
-	if crc32.Checksum(data[:body], castagnoli) != le.Uint32(data[body:]) {
+	if crc32.Checksum(data[:body], castagnoli()) != le.Uint32(data[body:]) {
 		return secs, errCache
 	}
 	for i := range secs {
@@ -471,6 +472,12 @@ func decodeCache(path string, data []byte, paths []string, build, fp string) (*I
 
 var errStale = errors.New("stale cache file")
 
+var errUntrusted = errors.New("cache file writable by others")
+
+// geteuid is os.Geteuid (tests replace it): a cache file must be this
+// user's or root's.
+var geteuid = os.Geteuid
+
 // fresh reports whether f is unchanged: its FileID is the same, or else its
 // content still has the same SHA-256 (then f's ID is updated and changed
 // is set).
@@ -490,16 +497,62 @@ func fresh(f *feed.File) (ok, changed bool) {
 	return true, true
 }
 
-// writeCache stores the cache file atomically; readers see the old file
-// or the new one, never a part.
+// writeCache stores the cache file atomically, as writeCacheTemp.
 func writeCache(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	tmp, err := createCacheTemp(path)
+	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return writeCacheTemp(path, tmp, data)
+}
+
+// createCacheTemp makes the directory of the cache file path and the
+// temporary file a new cache file is written to before it is renamed
+// into place.
+func createCacheTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err == nil {
+		pruneTemps(dir, tmp.Name())
+	}
+	return tmp, err
+}
+
+// pruneTemps removes the temporary files of cache files in dir that are
+// more than an hour old (left by runs that were killed while they built
+// the index), but keep.
+func pruneTemps(dir, keep string) {
+	old, _ := filepath.Glob(filepath.Join(dir, ".pkgaudit-*.idx.tmp-*"))
+	for _, f := range old {
+		if st, err := os.Lstat(f); err == nil && f != keep && st.Mode().IsRegular() && time.Since(st.ModTime()) > time.Hour {
+			os.Remove(f)
+		}
+	}
+}
+
+// writeCacheTemp stores the cache file through tmp, made by
+// createCacheTemp, and renames it into place: readers see the old file or
+// the new one, never a part. It is not synced to disk: a file torn by a
+// crash fails its checksum and is rebuilt, and the sync of tens of
+// megabytes would cost the first audit more than the build itself.
+func writeCacheTemp(path string, tmp *os.File, data []byte) error {
+	_, err := tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // decodeCacheFile decodes a whole cache file without looking at its meta

@@ -151,6 +151,22 @@ func globPrefix(glob string) string {
 	return glob
 }
 
+// globTailMatches is a quick test a name passes before fnmatch is tried:
+// when the glob ends in a plain byte (not '*', '?', ']' or '\\'), the name
+// must end in the same byte. The globs of one bucket share their prefix
+// (py31*-foo, py31*-bar...), so their ends tell most of them apart.
+func globTailMatches(glob, name string) bool {
+	if glob == "" || name == "" {
+		return true
+	}
+	switch c := glob[len(glob)-1]; c {
+	case '*', '?', ']', '\\':
+		return true
+	default:
+		return name[len(name)-1] == c
+	}
+}
+
 // globKey files a glob under its literal prefix, cut to globPrefixMax
 // bytes.
 func globKey(glob string) indexKey {
@@ -278,7 +294,7 @@ func (ix *Index) match(id uint32, q Query, pkgname string) (Finding, bool) {
 			return Finding{}, false
 		}
 	case itemGlob, itemName:
-		if it.kind == itemGlob && !fnmatch.Match(s, q.Name, 0) || it.kind == itemName && s != q.Name {
+		if it.kind == itemGlob && !(globTailMatches(s, q.Name) && fnmatch.Match(s, q.Name, 0)) || it.kind == itemName && s != q.Name {
 			return Finding{}, false
 		}
 		f.Name = int(it.name)

@@ -4,6 +4,7 @@ package audit
 
 import (
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,6 +15,10 @@ import (
 // mapping keeps showing the file as it was opened, unless someone
 // truncates it in place: accesses then fault, which the index catches
 // (guard) and answers by reading the databases again.
+//
+// A file that another user (root aside) owns, or that its group or others
+// may write, is not used: whoever could write it could make the audit
+// miss advisories (its checksum detects damage, not forgery).
 func mapFile(path string) (data []byte, unmap func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -24,6 +29,9 @@ func mapFile(path string) (data []byte, unmap func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if !trusted(st) {
+		return nil, nil, errUntrusted
+	}
 	size := st.Size()
 	if size <= 0 || size != int64(int(size)) {
 		return nil, nil, errCache
@@ -33,4 +41,17 @@ func mapFile(path string) (data []byte, unmap func(), err error) {
 		return nil, nil, err
 	}
 	return data, func() { unix.Munmap(data) }, nil
+}
+
+// trusted reports whether the cache file st describes can only have been
+// written by this user or root.
+func trusted(st os.FileInfo) bool {
+	if st.Mode().Perm()&0o022 != 0 {
+		return false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return false
+	}
+	return int(sys.Uid) == geteuid() || sys.Uid == 0
 }

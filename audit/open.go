@@ -18,7 +18,9 @@ type OpenOptions struct {
 	// size, modification and status-change times), or else same SHA-256
 	// of the content, and the same pkgaudit build. A damaged, stale or
 	// unreadable cache file is rebuilt; failing to write one is not an
-	// error.
+	// error. When the directory cannot be made or written, the databases
+	// are loaded as without CacheDir (and what Brief and Feed.NoHash save
+	// is kept).
 	CacheDir string
 	// Brief tells that the caller shows only what pkg audit's text and
 	// raw (-R) reports print of an advisory: ID, Source, Topic, Class,
@@ -38,12 +40,14 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		ix, infos, err := open(paths, opts)
 		return ix, infos, err
 	}
+	uncached := opts
+	uncached.CacheDir = ""
 	// The cache is keyed by content: hash it. It holds whole advisories.
 	opts.Feed.NoHash = false
 	opts.Feed.Brief = false
 	fp, ok := fingerprint(opts)
 	if !ok {
-		return open(paths, opts)
+		return open(paths, uncached)
 	}
 	build := buildID()
 	cp := cachePath(opts.CacheDir, paths, fp)
@@ -57,6 +61,19 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		}
 		return ix, infos, nil
 	}
+	// A miss. The new cache file's temporary file is made first: where it
+	// cannot be, the load is the uncached one, which costs less.
+	tmp, err := createCacheTemp(cp)
+	if err != nil {
+		return open(paths, uncached)
+	}
+	written := false
+	defer func() {
+		if !written {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
 	ix, infos, err := open(paths, opts)
 	if err != nil {
 		return nil, nil, err
@@ -75,7 +92,8 @@ func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error
 		}
 	}
 	if data, err := encodeIndex(ix, infos, build, fp); err == nil {
-		writeCache(cp, data)
+		written = true // WriteWith closes or removes tmp
+		writeCacheTemp(cp, tmp, data)
 	}
 	return ix, infos, nil
 }

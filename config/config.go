@@ -16,7 +16,7 @@
 //     ~/.config/pkgaudit/pkgaudit.toml;
 //  5. the environment variables of the references, for drop-in use:
 //     PKG_DBDIR, VULNXML_SITE, PKGVULNDIR, PKGVULNURL, GPG_KEYRING_PKGVULN,
-//     and PKGAUDIT_OFFLINE.
+//     PKGAUDIT_CACHE_DIR and PKGAUDIT_OFFLINE.
 //
 // An explicit file (--config FILE, or $PKGAUDIT_CONFIG) replaces layers 3
 // and 4: only that file is read. Values that derive from others
@@ -135,7 +135,7 @@ func (p Pkgsrc) VulnFile() string { return filepath.Join(p.VulnDir, "pkg-vulnera
 type Audit struct {
 	IgnoreFile string // ignore rules (package ignore); "" none
 	StaleDays  int    // warn when the database is older (0: never)
-	CacheDir   string // pkgaudit's cache; default $XDG_CACHE_HOME/pkgaudit or ~/.cache/pkgaudit
+	CacheDir   string // pkgaudit's cache (DefaultCacheDir); "" none
 }
 
 // Fetch holds download settings.
@@ -349,15 +349,7 @@ func userFile(getenv func(string) string) string {
 	return ""
 }
 
-func cacheDir(getenv func(string) string) string {
-	if x := getenv("XDG_CACHE_HOME"); x != "" {
-		return filepath.Join(x, "pkgaudit")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "pkgaudit")
-	}
-	return ""
-}
+func cacheDir(getenv func(string) string) string { return DefaultCacheDir(getenv, geteuid()) }
 
 func exists(path string) bool {
 	_, err := os.Stat(path)
@@ -423,6 +415,7 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set("PKGVULNDIR", "pkgsrc.vulndir", &c.Pkgsrc.VulnDir)
 	set("PKGVULNURL", "pkgsrc.url", &c.Pkgsrc.URL)
 	set("GPG_KEYRING_PKGVULN", "pkgsrc.keyring", &c.Pkgsrc.Keyring)
+	set("PKGAUDIT_CACHE_DIR", "audit.cache_dir", &c.Audit.CacheDir)
 	if v := getenv("PKGAUDIT_OFFLINE"); v != "" && v != "0" && !strings.EqualFold(v, "no") && !strings.EqualFold(v, "false") {
 		c.Fetch.Offline = true
 		c.setSource("fetch.offline", "environment PKGAUDIT_OFFLINE")

@@ -25,6 +25,7 @@ func writeFile(t *testing.T, dir, name, text string) string {
 }
 
 func TestDefaults(t *testing.T) {
+	defer asUser(1000)()
 	c, err := LoadPaths("", envOf(nil), noPaths())
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +88,7 @@ ignore_file = "ignore.toml"
 `)
 	conf := writeFile(t, dir, "pkg_install.conf", "PKGVULNDIR=/conf/vulns\nPKG_DBDIR=/conf/pkgdb\n")
 	p := Paths{System: []string{filepath.Join(dir, "nope.toml"), sys}, InstallConf: []string{conf}}
+	defer asUser(1000)()
 	c, err := LoadPaths("", envOf(map[string]string{"HOME": filepath.Join(dir, "home"), "PKGVULNURL": "file:///srv/pv.gz"}), p)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	ft "github.com/pkgaudit/pkgaudit/fetch/fetchtest"
 	"github.com/pkgaudit/pkgaudit/internal/pkgdbtest"
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 )
 
 var (
@@ -32,9 +33,7 @@ func TestMain(m *testing.M) {
 // buildPkgaudit builds the real binary, once for all the tests.
 func buildPkgaudit(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds pkgaudit")
-	}
+	testlong.Skip(t, "builds pkgaudit")
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "pkgaudit-contrib-")
 		if buildErr != nil {
@@ -60,7 +59,8 @@ func runReal(t *testing.T, script string, env []string) (string, int) {
 		t.Skip("no sh")
 	}
 	cmd := exec.Command(sh, script)
-	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}, env...)
+	// The cache directory too is the test's (root's would be /var/cache).
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "PKGAUDIT_CACHE_DIR=" + t.TempDir()}, env...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -564,7 +565,7 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-var orderedStart = regexp.MustCompile(`^([0-9]{1,9})([.)])`)
+var orderedStart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{1,9})([.)])`) })
 
 // escapeLineStart escapes what would start a block at the beginning of a
 // line: headings, block quotes, list markers, setext underlines, fences.
@@ -576,7 +577,7 @@ func escapeLineStart(l string) string {
 	case '#', '>', '+', '-', '=', '~', '|':
 		return `\` + l
 	}
-	if m := orderedStart.FindStringSubmatchIndex(l); m != nil {
+	if m := orderedStart().FindStringSubmatchIndex(l); m != nil {
 		return l[:m[3]] + `\` + l[m[3]:]
 	}
 	return l

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -59,12 +60,14 @@ type pkgsrcAffected struct {
 	Lossy       bool   `json:"lossy,omitempty"`
 }
 
-var netbsdIDDate = regexp.MustCompile(`\$NetBSD: [^ ]+ [^ ]+ ([0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})`)
+var netbsdIDDate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$NetBSD: [^ ]+ [^ ]+ ([0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})`)
+})
 
 // NetBSDIDTime returns the time in a "# $NetBSD: file,v REV DATE TIME
 // author Exp $" line (UTC, as RCS writes it).
 func NetBSDIDTime(id string) (time.Time, bool) {
-	m := netbsdIDDate.FindStringSubmatch(id)
+	m := netbsdIDDate().FindStringSubmatch(id)
 	if m == nil {
 		return time.Time{}, false
 	}

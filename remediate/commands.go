@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // System is a kind of host.
@@ -151,7 +152,7 @@ func pkgsrcCommands(prefix, sbin, mk string, rcd bool) map[Action]Command {
 }
 
 // placeholder matches one placeholder of a command line.
-var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[a-z]+\}`) })
 
 // Expand fills the placeholders of the command for system s and action a;
 // ok is false when the system has no such command or a value is missing.
@@ -161,7 +162,7 @@ func Expand(s System, a Action, vals map[string]string) (string, bool) {
 		return "", false
 	}
 	missing := false
-	line := placeholder.ReplaceAllStringFunc(c.Line, func(p string) string {
+	line := placeholder().ReplaceAllStringFunc(c.Line, func(p string) string {
 		v, ok := vals[p[1:len(p)-1]]
 		if !ok || v == "" {
 			missing = true
@@ -199,7 +200,7 @@ func commandPatterns() []*regexp.Regexp {
 	sort.Strings(lines)
 	out := make([]*regexp.Regexp, 0, len(lines))
 	for _, l := range lines {
-		parts := placeholder.Split(l, -1)
+		parts := placeholder().Split(l, -1)
 		for i := range parts {
 			parts[i] = regexp.QuoteMeta(parts[i])
 		}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 
@@ -493,7 +494,8 @@ func mdCell(s string) string { return mdEscape(s) }
 // guideTemplate is the HTML page of the guides: a small stand-alone
 // template of remediate's own (the site's templates are built around its
 // pages and are not reused).
-var guideTemplate = template.Must(template.New("guides").Parse(`<!DOCTYPE html>
+var guideTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("guides").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -530,6 +532,7 @@ article+article{border-top:2px solid #999;margin-top:2rem}
 {{end}}</body>
 </html>
 `))
+})
 
 type htmlBlock struct {
 	Block
@@ -577,5 +580,5 @@ func HTML(w io.Writer, guides []*Guide) error {
 		}
 		hs = append(hs, hg)
 	}
-	return guideTemplate.Execute(w, hs)
+	return guideTemplate().Execute(w, hs)
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Service is an rc.d script a package installs, and whether rc.conf
@@ -119,7 +120,7 @@ type rcSetting struct {
 	line  int
 }
 
-var rcAssign = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+var rcAssign = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$`) })
 
 // maxRCConf caps an rc.conf file.
 const maxRCConf = 4 << 20
@@ -149,7 +150,7 @@ func readRCConf(file string) (map[string]rcSetting, error) {
 	n := 0
 	for sc.Scan() {
 		n++
-		m := rcAssign.FindStringSubmatch(sc.Text())
+		m := rcAssign().FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}

@@ -278,7 +278,7 @@ func (s *Site) plan() *plan {
 	for _, v := range p.vulns {
 		for _, r := range v.e.References {
 			id := strings.TrimSpace(r.Value)
-			if r.Kind == "cvename" && reCVE.MatchString(id) {
+			if r.Kind == "cvename" && reCVE().MatchString(id) {
 				c := addCVE(id)
 				if n := len(c.Vulns); n == 0 || c.Vulns[n-1] != v {
 					c.Vulns = append(c.Vulns, v)

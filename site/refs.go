@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/pkgaudit/pkgaudit/site/sanitize"
 	"github.com/pkgaudit/pkgaudit/vuxml"
@@ -41,12 +42,14 @@ var refKinds = []struct{ kind, label string }{
 }
 
 var (
-	reCVE     = regexp.MustCompile(`^(CVE|CAN)-[0-9]{4}-[0-9]{4,}$`)
-	reSA      = regexp.MustCompile(`^(FreeBSD-)?(SA|EN)-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9._-]+$`)
-	reDigits  = regexp.MustCompile(`^[0-9]{1,12}$`)
-	rePR      = regexp.MustCompile(`^(?:[a-z]+/)?([0-9]{1,9})$`)
-	reAlertID = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}-[0-9]{3}[A-Z]?$`)
-	reCERTSA  = regexp.MustCompile(`^CA-[0-9]{4}-[0-9]{2}$`)
+	reCVE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(CVE|CAN)-[0-9]{4}-[0-9]{4,}$`) })
+	reSA  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(FreeBSD-)?(SA|EN)-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9._-]+$`)
+	})
+	reDigits  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,12}$`) })
+	rePR      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[a-z]+/)?([0-9]{1,9})$`) })
+	reAlertID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]{2}[0-9]{2}-[0-9]{3}[A-Z]?$`) })
+	reCERTSA  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CA-[0-9]{4}-[0-9]{2}$`) })
 )
 
 // archived wraps the address of a service that no longer exists in a link
@@ -80,7 +83,7 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 	row := refRow{Label: label, Main: link{Text: v}}
 	switch r.Kind {
 	case "freebsdsa":
-		if reSA.MatchString(v) {
+		if reSA().MatchString(v) {
 			name := v
 			if !strings.HasPrefix(name, "FreeBSD-") {
 				name = "FreeBSD-" + name
@@ -88,7 +91,7 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 			row.Main = link{name, template.URL("https://security.FreeBSD.org/advisories/" + name + ".asc")}
 		}
 	case "cvename":
-		if reCVE.MatchString(v) {
+		if reCVE().MatchString(v) {
 			// CAN- candidates became CVE- names with the same number.
 			id := "CVE" + strings.TrimPrefix(strings.TrimPrefix(v, "CAN"), "CVE")
 			row.Main.Href = template.URL("https://www.cve.org/CVERecord?id=" + id)
@@ -98,27 +101,27 @@ func refRowOf(label string, r vuxml.Reference, cveAnchor func(string) string) re
 			}
 		}
 	case "freebsdpr":
-		if m := rePR.FindStringSubmatch(v); m != nil {
+		if m := rePR().FindStringSubmatch(v); m != nil {
 			row.Main.Href = template.URL("https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=" + m[1])
 		}
 	case "bid":
-		if reDigits.MatchString(v) {
+		if reDigits().MatchString(v) {
 			row.Main.Href = archived("http://www.securityfocus.com/bid/" + v)
 		}
 	case "certsa":
-		if reCERTSA.MatchString(v) {
+		if reCERTSA().MatchString(v) {
 			row.Main.Href = archived("http://www.cert.org/advisories/" + v + ".html")
 		}
 	case "certvu":
-		if reDigits.MatchString(v) {
+		if reDigits().MatchString(v) {
 			row.Main.Href = template.URL("https://www.kb.cert.org/vuls/id/" + v)
 		}
 	case "uscertsa":
-		if reAlertID.MatchString(v) {
+		if reAlertID().MatchString(v) {
 			row.Main.Href = archived("http://www.us-cert.gov/cas/alerts/" + v + ".html")
 		}
 	case "uscertta":
-		if reAlertID.MatchString(v) {
+		if reAlertID().MatchString(v) {
 			row.Main.Href = archived("http://www.us-cert.gov/cas/techalerts/" + v + ".html")
 		}
 	case "mlist":

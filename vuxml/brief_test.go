@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 	"github.com/pkgaudit/pkgaudit/internal/workload"
 )
 
@@ -190,7 +191,7 @@ func TestBriefWorkloads(t *testing.T) {
 		{Entries: 300, Names: 100, Operands: 10, Seed: 1},
 		{Entries: 2000, Names: 300, Operands: 10, Seed: 3},
 	}
-	if !testing.Short() {
+	if testlong.Enabled() {
 		cs = append(cs, workload.Standard(), workload.Large())
 	}
 	for _, c := range cs {
@@ -255,7 +256,7 @@ func TestBriefFuzzCorpus(t *testing.T) {
 
 func TestBriefRandom(t *testing.T) {
 	n := 20000
-	if testing.Short() {
+	if !testlong.Enabled() {
 		n = 2000
 	}
 	name := fuzzDirT(t)

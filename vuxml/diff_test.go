@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 	"github.com/pkgaudit/pkgaudit/internal/workload"
 )
 
@@ -94,7 +95,7 @@ func TestDifferentialWorkloads(t *testing.T) {
 		{Entries: 1000, Names: 500, Operands: 10, Seed: 2},
 		{Entries: 2000, Names: 300, Operands: 10, Seed: 3},
 	}
-	if !testing.Short() {
+	if testlong.Enabled() {
 		cs = append(cs, workload.Standard())
 	}
 	for _, c := range cs {

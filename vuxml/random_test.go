@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 )
 
 // pieces are the bricks of the random documents of TestDifferentialRandom:
@@ -26,7 +28,7 @@ var pieces = []string{
 
 func TestDifferentialRandom(t *testing.T) {
 	n := 30000
-	if testing.Short() {
+	if !testlong.Enabled() {
 		n = 3000
 	}
 	name := fuzzDirT(t)
@@ -95,7 +97,7 @@ func rndElem(r *rand.Rand, b *strings.Builder, depth int) {
 // trees of VuXML, XHTML and unknown elements.
 func TestDifferentialRandomTrees(t *testing.T) {
 	n := 30000
-	if testing.Short() {
+	if !testlong.Enabled() {
 		n = 3000
 	}
 	name := fuzzDirT(t)

@@ -20,6 +20,7 @@ type auditFlags struct {
 	files              []string
 	fetch, offline     bool
 	cache, config      string
+	noCache            bool
 	quiet, recursive   bool
 	format, raw        string
 	compatExit         bool
@@ -88,7 +89,8 @@ func newAuditCmd(env *Env) *cobra.Command {
 	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory); repeatable")
 	fl.BoolVarP(&f.fetch, "fetch", "F", false, "download the database before auditing")
 	fl.BoolVar(&f.offline, "offline", false, "never touch the network (-F then fails)")
-	fl.StringVar(&f.cache, "cache", "", "keep a compiled form of the databases in DIR (default audit.cache_dir when configured)")
+	fl.StringVar(&f.cache, "cache", "", "keep the compiled index of the databases in DIR (default audit.cache_dir, ~/.cache/pkgaudit, /var/cache/pkgaudit for root)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "neither use nor write a compiled index")
 	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the names of vulnerable packages")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "print the packages that depend on each vulnerable package")
@@ -185,7 +187,7 @@ func (r *auditRun) run() error {
 	}
 	res, err := scan.Run(context.Background(), scan.Request{
 		Databases: paths,
-		Open: scan.OpenOptions{CacheDir: scan.CacheDir(r.cfg, r.flags.cache), Brief: format.Brief,
+		Open: scan.OpenOptions{CacheDir: cacheDir(r.env, r.cfg, r.flags.cache, r.flags.noCache), Brief: format.Brief,
 			Hash: format.Hash, NoExternalEntities: r.flags.noExternal},
 		Sources:   sources,
 		Available: available,

@@ -45,6 +45,9 @@ type Env struct {
 	// system are looked for (nil: config.DefaultPaths(), the running
 	// system); tests give a host of their own.
 	Paths *config.Paths
+	// Geteuid is the effective user ID (nil: os.Geteuid); it chooses the
+	// default cache directory (config.DefaultCacheDir).
+	Geteuid func() int
 }
 
 // paths are the Env's Paths, else the running system's.

@@ -20,8 +20,9 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 }
 
 // testEnv is the Env of the CLI tests: empty environment, a fixed clock
-// (2026-11-22 12:00 UTC), no terminal, and a host without a package
-// system (config.HostOther: FreeBSD's defaults) whatever the test runs on.
+// (2026-11-22 12:00 UTC), no terminal, an ordinary user, and a host
+// without a package system (config.HostOther: FreeBSD's defaults) whatever
+// the test runs on.
 func testEnv(stdin string, out, errb io.Writer) *Env {
 	paths := config.HostPaths(config.Host{GOOS: "linux", Kind: config.HostOther, Why: "the tests' host"}, "/")
 	return &Env{
@@ -32,6 +33,8 @@ func testEnv(stdin string, out, errb io.Writer) *Env {
 		Now:        func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 		IsTerminal: func(io.Writer) bool { return false },
 		Paths:      &paths,
+		// Not root, and no HOME: no default cache directory.
+		Geteuid: func() int { return 1000 },
 	}
 }
 

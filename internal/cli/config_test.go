@@ -11,7 +11,7 @@ func TestConfigShow(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "pkgaudit.toml")
 	os.WriteFile(conf, []byte("[fetch]\nmax_download = \"16MiB\"\noffline = true\n\n[audit]\nstale_days = 3\n"), 0o644)
-	out, errOut, code := runEnv(t, map[string]string{"PKG_DBDIR": "/var/db/pkg", "VULNXML_SITE": "https://mirror.example/vuln.xml.xz"}, "", "config", "show", "--config", conf)
+	out, errOut, code := runEnv(t, map[string]string{"PKG_DBDIR": "/var/db/pkg", "VULNXML_SITE": "https://mirror.example/vuln.xml.xz", "PKGAUDIT_CACHE_DIR": "/var/tmp/pkgaudit"}, "", "config", "show", "--config", conf)
 	if code != 0 || errOut != "" {
 		t.Fatalf("code %d, stderr %q", code, errOut)
 	}

@@ -32,7 +32,7 @@ var (
 type fetchFlags struct {
 	feed, out, conf, keyring string
 	quiet, sign, force       bool
-	offline                  bool
+	offline, noCache         bool
 	timeout                  time.Duration
 	maxAge                   int
 }
@@ -50,6 +50,7 @@ func (f *fetchFlags) register(c *cobra.Command, withFeed bool) {
 	c.Flags().BoolVar(&f.offline, "offline", false, "never use the network (file:// URLs still work)")
 	c.Flags().DurationVar(&f.timeout, "timeout", 0, "give up when the download takes longer (default fetch.timeout, 5m)")
 	c.Flags().IntVar(&f.maxAge, "max-age", 0, "do nothing when the local copy was refreshed less than DAYS days ago (for periodic jobs)")
+	c.Flags().BoolVar(&f.noCache, "no-cache", false, "do not compile the database's index into the cache directory for audit")
 }
 
 const fetchLong = `Download a vulnerability database and replace the local copy with it, only
@@ -140,8 +141,12 @@ func fetchCommand(env *Env, f *fetchFlags) error {
 	if feed == "" {
 		feed = cfg.DefaultFeed() // the database audit reads by default
 	}
-	_, err = fetchDo(env, cfg, fetchJob{feed: feed, dest: f.out, quiet: f.quiet, sign: f.sign, keyring: f.keyring, force: f.force, maxAge: f.maxAge})
-	return err
+	res, err := fetchDo(env, cfg, fetchJob{feed: feed, dest: f.out, quiet: f.quiet, sign: f.sign, keyring: f.keyring, force: f.force, maxAge: f.maxAge})
+	if err != nil {
+		return err
+	}
+	cacheWarm(cacheDir(env, cfg, "", f.noCache), []string{res.Dest})
+	return nil
 }
 
 // fetchJob is one fetch as the commands ask for it.

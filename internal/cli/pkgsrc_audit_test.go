@@ -65,8 +65,10 @@ func TestPkgsrcAuditLinesVectors(t *testing.T) {
 	if len(ls) != 2317 {
 		t.Fatalf("read %d rows, want 2317", len(ls))
 	}
-	// One process-like run per EOL setting over all names: audit-batch
-	// from stdin keeps the test fast while going through the CLI.
+	// One run of audit-batch per EOL setting over all the names (every
+	// row through the CLI, whose lines each name their package), and
+	// audit-pkg, one run per name, for every 25th row (its own exit
+	// status): a run per row costs minutes.
 	for _, eol := range []string{"yes", "no"} {
 		var names []string
 		var rows []int
@@ -76,22 +78,47 @@ func TestPkgsrcAuditLinesVectors(t *testing.T) {
 				rows = append(rows, i)
 			}
 		}
+		env := map[string]string{"CHECK_END_OF_LIFE": eol}
+		out, errOut, code := runEnv(t, env, strings.Join(names, "\n")+"\n", "pkgsrc", "audit-batch", "-f", realPkgVulns, "-")
+		if code != 1 || errOut != "" {
+			t.Fatalf("EOL=%s: audit-batch: exit %d, %q", eol, code, errOut)
+		}
+		byName := map[string][]string{}
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			name, _, ok := strings.Cut(strings.TrimPrefix(line, "Package "), " ")
+			if !ok || !strings.HasPrefix(line, "Package ") {
+				t.Fatalf("EOL=%s: audit-batch line %q", eol, line)
+			}
+			byName[name] = append(byName[name], line)
+		}
 		for k, name := range names {
 			l := ls[rows[k]]
-			out, _, code := runEnv(t, map[string]string{"CHECK_END_OF_LIFE": eol}, "", "pkgsrc", "audit-pkg", "-f", realPkgVulns, "--", name)
-			var got []string
+			got := byName[name]
+			delete(byName, name)
+			sort.Strings(got)
+			want := l.Fields[2]
+			if strings.Join(got, " ;; ") != want {
+				t.Errorf("line %d: %q EOL=%s: audit-batch: got %q, want %q", l.N, name, eol, strings.Join(got, " ;; "), want)
+			}
+			if k%25 != 0 {
+				continue
+			}
+			out, _, code := runEnv(t, env, "", "pkgsrc", "audit-pkg", "-f", realPkgVulns, "--", name)
+			got = nil
 			if out != "" {
 				got = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 			}
 			sort.Strings(got)
-			want := l.Fields[2]
 			wantCode := 1
 			if want == "" {
 				wantCode = 0
 			}
 			if strings.Join(got, " ;; ") != want || code != wantCode {
-				t.Errorf("line %d: %q EOL=%s: got %q (exit %d), want %q", l.N, name, eol, strings.Join(got, " ;; "), code, want)
+				t.Errorf("line %d: %q EOL=%s: audit-pkg: got %q (exit %d), want %q", l.N, name, eol, strings.Join(got, " ;; "), code, want)
 			}
+		}
+		if len(byName) != 0 {
+			t.Errorf("EOL=%s: audit-batch printed lines of packages it was not asked about: %v", eol, byName)
 		}
 	}
 }

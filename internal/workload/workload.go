@@ -36,6 +36,13 @@ type Config struct {
 	Names    int    // distinct package names in the pool
 	Operands int    // name-version operands to generate
 	Seed     uint64 // same seed, same output
+	// Skew, when positive, is the fraction of the names that start with
+	// the letter p (py311-, p5-, php83- and other prefixed flavours), as
+	// in FreeBSD's ports where one first letter holds many names: the
+	// shape on which a look-up bucketed by first letter is slow. Names
+	// are rewritten, chosen at random, until the fraction is reached; 0
+	// leaves the workload as it was.
+	Skew float64
 }
 
 // Standard is the full-scale workload: 20,000 entries over 5,000 names
@@ -174,6 +181,41 @@ func (g *generator) word(min, max int) string {
 	return b.String()
 }
 
+// skewPrefixes are the prefixes skew gives names.
+var skewPrefixes = []string{"py311-", "py312-", "py39-", "p5-", "php83-", "php84-"}
+
+// skew rewrites names until the fraction cfg.Skew of them start with p.
+func (g *generator) skew() {
+	if g.cfg.Skew <= 0 {
+		return
+	}
+	want := int(g.cfg.Skew*float64(len(g.names)) + 0.5)
+	have := 0
+	var others []int
+	for i, p := range g.names {
+		if strings.HasPrefix(p.name, "p") {
+			have++
+		} else {
+			others = append(others, i)
+		}
+	}
+	for have < want && len(others) > 0 {
+		k := g.r.IntN(len(others))
+		i := others[k]
+		others[k] = others[len(others)-1]
+		others = others[:len(others)-1]
+		p := g.names[i]
+		name := skewPrefixes[g.r.IntN(len(skewPrefixes))] + p.name
+		if _, dup := g.byName[name]; dup {
+			continue
+		}
+		delete(g.byName, p.name)
+		p.name = name
+		g.byName[name] = p
+		have++
+	}
+}
+
 func (g *generator) makeNames() {
 	stems := []string{}
 	for len(g.names) < g.cfg.Names {
@@ -198,6 +240,7 @@ func (g *generator) makeNames() {
 		g.names = append(g.names, p)
 		g.byName[name] = p
 	}
+	g.skew()
 	// popularity: a few names (browsers, libraries) appear in many entries
 	g.weights = make([]float64, len(g.names))
 	sum := 0.0

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pkgaudit/pkgaudit/fnmatch"
+	"github.com/pkgaudit/pkgaudit/internal/testlong"
 	"github.com/pkgaudit/pkgaudit/version/freebsd"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -108,9 +109,16 @@ func checkWorkload(t *testing.T, c Config, wantMB float64, wantNames int) {
 	if len(ops) != c.Operands {
 		t.Fatalf("%d operands", len(ops))
 	}
+	// The items an operand name can match: those naming it, and the globs
+	// (trying every item for every operand took minutes on Large).
 	byName := map[string][]item{}
+	var globItems []item
 	for _, it := range items {
-		byName[it.pattern] = append(byName[it.pattern], it)
+		if fnmatch.HasMeta(it.pattern) {
+			globItems = append(globItems, it)
+		} else {
+			byName[it.pattern] = append(byName[it.pattern], it)
+		}
 	}
 	seen := map[string]bool{}
 	vulnerable, onBound, listed := 0, 0, 0
@@ -124,8 +132,8 @@ func checkWorkload(t *testing.T, c Config, wantMB float64, wantNames int) {
 			listed++
 		}
 		hit, bound := false, false
-		for _, it := range items {
-			if it.pattern != name && !(fnmatch.HasMeta(it.pattern) && fnmatch.Match(it.pattern, name, 0)) {
+		for _, it := range append(byName[name][:len(byName[name]):len(byName[name])], globItems...) {
+			if it.pattern != name && !fnmatch.Match(it.pattern, name, 0) {
 				continue
 			}
 			for _, r := range it.ranges {
@@ -170,9 +178,7 @@ func checkWorkload(t *testing.T, c Config, wantMB float64, wantNames int) {
 func TestStandard(t *testing.T) { checkWorkload(t, Standard(), 24.1, 42756) }
 
 func TestLarge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("96 MB")
-	}
+	testlong.Skip(t, "generates and parses 97 MB")
 	checkWorkload(t, Large(), 96.4, 171000)
 }
 
@@ -203,4 +209,48 @@ func near(a, b string) bool {
 	x, errx := strconv.Atoi(ab[i+1:])
 	y, erry := strconv.Atoi(bb[j+1:])
 	return errx == nil && erry == nil && (x-y == 1 || y-x == 1)
+}
+
+// Skew makes the asked fraction of the names start with p, the same way
+// for the same seed; the rest of the workload keeps its shape.
+func TestSkew(t *testing.T) {
+	c := Config{Entries: 4000, Names: 1000, Operands: 200, Seed: 5}
+	plain, _ := Generate(c)
+	c.Skew = 0.4
+	a, ao := Generate(c)
+	b, bo := Generate(c)
+	if !bytes.Equal(a, b) || strings.Join(ao, " ") != strings.Join(bo, " ") {
+		t.Fatal("same seed and skew, different output")
+	}
+	frac := func(doc []byte) float64 {
+		names := map[string]bool{}
+		for _, m := range regexp.MustCompile(`<name>([^<]*)</name>`).FindAllSubmatch(doc, -1) {
+			names[string(m[1])] = true
+		}
+		p := 0
+		for n := range names {
+			if strings.HasPrefix(n, "p") {
+				p++
+			}
+		}
+		return float64(p) / float64(len(names))
+	}
+	if f := frac(plain); f > 0.2 {
+		t.Errorf("unskewed: %.2f of the names start with p", f)
+	}
+	if f := frac(a); f < 0.37 || f > 0.43 {
+		t.Errorf("skew 0.4: %.2f of the names start with p", f)
+	}
+	if _, err := vuxml.Parse(a, vuxml.ParseOptions{FileName: "skew.xml"}); err != nil {
+		t.Fatal(err)
+	}
+	p := 0
+	for _, op := range ao {
+		if strings.HasPrefix(op, "p") {
+			p++
+		}
+	}
+	if f := float64(p) / float64(len(ao)); f < 0.25 {
+		t.Errorf("skew 0.4: %.2f of the operands start with p", f)
+	}
 }

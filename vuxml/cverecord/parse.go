@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -683,13 +684,13 @@ func euvdDate(s string) string {
 	return ""
 }
 
-var reEUVDRange = regexp.MustCompile(`^(?:(\S+)\s+)?(<=|≤|<)\s*(\S+)$`)
+var reEUVDRange = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:(\S+)\s+)?(<=|≤|<)\s*(\S+)$`) })
 
 // euvdRange reads an EUVD product_version: "8.6.0 ≤8.13.0", "0 <3.0.16",
 // "<1.2", or a single version.
 func euvdRange(s string) Range {
 	s = oneLine(s)
-	if m := reEUVDRange.FindStringSubmatch(s); m != nil {
+	if m := reEUVDRange().FindStringSubmatch(s); m != nil {
 		var rg Range
 		if lo := cleanVersion(m[1]); lo != "" && !isZero(lo) {
 			rg = append(rg, Bound{"ge", lo})

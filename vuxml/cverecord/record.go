@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Provider names a source of CVE records.
@@ -111,13 +112,13 @@ func (r Range) String() string {
 	return strings.Join(parts, ", ")
 }
 
-var reCVE = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
+var reCVE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`) })
 
 // CheckID reports whether id is a CVE id (CVE-YYYY-NNNN...), and gives it in
 // upper case.
 func CheckID(id string) (string, error) {
 	u := strings.ToUpper(strings.TrimSpace(id))
-	if !reCVE.MatchString(u) {
+	if !reCVE().MatchString(u) {
 		return "", fmt.Errorf("%q is not a CVE id (CVE-YYYY-NNNN)", id)
 	}
 	return u, nil

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -52,12 +53,14 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
-var reName = regexp.MustCompile(`^(?:FreeBSD-)?SA-([0-9]{2}):([0-9]{2})\.([A-Za-z0-9_+-]+)(?:\.asc)?$`)
+var reName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:FreeBSD-)?SA-([0-9]{2}):([0-9]{2})\.([A-Za-z0-9_+-]+)(?:\.asc)?$`)
+})
 
 // CheckName checks an advisory name and returns it in its full form
 // ("SA-25:04.ktrace.asc" gives "FreeBSD-SA-25:04.ktrace").
 func CheckName(s string) (string, error) {
-	m := reName.FindStringSubmatch(strings.TrimSpace(s))
+	m := reName().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return "", fmt.Errorf("%q is not a FreeBSD security advisory name (FreeBSD-SA-YY:NN.name)", s)
 	}
@@ -80,12 +83,14 @@ func URL(base, name string) string {
 }
 
 var (
-	reHeader  = regexp.MustCompile(`^([A-Z][A-Za-z ]*):\s*(.*)$`)
-	reCorr    = regexp.MustCompile(`^(.*?)\s*\(([^,()]+),\s*([^()]+)\)\s*$`)
-	reCVE     = regexp.MustCompile(`CVE-[0-9]{4}-[0-9]{4,}`)
-	reSection = regexp.MustCompile(`^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.\s+(\S.*)$`)
-	reTitle   = regexp.MustCompile(`^(FreeBSD-SA-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9_+-]+)\s+Security Advisory\s*$`)
-	reRelease = regexp.MustCompile(`^([0-9]+\.[0-9]+)-RELEASE-p([0-9]+)$`)
+	reHeader  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Z][A-Za-z ]*):\s*(.*)$`) })
+	reCorr    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?)\s*\(([^,()]+),\s*([^()]+)\)\s*$`) })
+	reCVE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`CVE-[0-9]{4}-[0-9]{4,}`) })
+	reSection = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.\s+(\S.*)$`) })
+	reTitle   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(FreeBSD-SA-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9_+-]+)\s+Security Advisory\s*$`)
+	})
+	reRelease = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+\.[0-9]+)-RELEASE-p([0-9]+)$`) })
 )
 
 // Parse reads the advisory text data, the content of file (for messages).
@@ -124,7 +129,7 @@ func Parse(file string, data []byte) (*Advisory, error) {
 	// The title line names the advisory.
 	titleLine := 0
 	for _, l := range body {
-		if m := reTitle.FindStringSubmatch(strings.TrimSpace(l.text)); m != nil {
+		if m := reTitle().FindStringSubmatch(strings.TrimSpace(l.text)); m != nil {
 			a.Name, titleLine = m[1], l.n
 			break
 		}
@@ -139,13 +144,13 @@ func Parse(file string, data []byte) (*Advisory, error) {
 	i := 0
 	for ; i < len(body); i++ {
 		l := body[i]
-		if reSection.MatchString(l.text) {
+		if reSection().MatchString(l.text) {
 			break
 		}
 		if l.n <= titleLine {
 			continue
 		}
-		if m := reHeader.FindStringSubmatch(l.text); m != nil && !strings.HasPrefix(l.text, " ") {
+		if m := reHeader().FindStringSubmatch(l.text); m != nil && !strings.HasPrefix(l.text, " ") {
 			cur = m[1]
 			fields[cur] = append(fields[cur], m[2])
 			fieldLine[cur] = l.n
@@ -171,14 +176,14 @@ func Parse(file string, data []byte) (*Advisory, error) {
 		a.Announced = ann
 	}
 	for _, c := range fields["Corrected"] {
-		m := reCorr.FindStringSubmatch(strings.TrimSpace(c))
+		m := reCorr().FindStringSubmatch(strings.TrimSpace(c))
 		if m == nil {
 			continue
 		}
 		a.Corrected = append(a.Corrected, Correction{Date: m[1], Branch: strings.TrimSpace(m[2]), Version: strings.TrimSpace(m[3])})
 	}
 	seen := map[string]bool{}
-	for _, c := range reCVE.FindAllString(join("CVE Name"), -1) {
+	for _, c := range reCVE().FindAllString(join("CVE Name"), -1) {
 		if !seen[c] {
 			seen[c] = true
 			a.CVEs = append(a.CVEs, c)
@@ -188,7 +193,7 @@ func Parse(file string, data []byte) (*Advisory, error) {
 	sections := map[string][]string{}
 	name := ""
 	for ; i < len(body); i++ {
-		if m := reSection.FindStringSubmatch(body[i].text); m != nil {
+		if m := reSection().FindStringSubmatch(body[i].text); m != nil {
 			name = strings.ToLower(strings.TrimSpace(m[2]))
 			continue
 		}
@@ -240,7 +245,7 @@ type Range struct {
 func (a *Advisory) Ranges() []Range {
 	var out []Range
 	for _, c := range a.Corrected {
-		m := reRelease.FindStringSubmatch(c.Version)
+		m := reRelease().FindStringSubmatch(c.Version)
 		if m == nil {
 			continue
 		}

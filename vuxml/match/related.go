@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pkgaudit/pkgaudit/fnmatch"
 	"github.com/pkgaudit/pkgaudit/inventory"
@@ -40,21 +41,25 @@ var flavourSuffixes = []string{"devel", "lite", "nox11", "nox", "x11", "gtk2", "
 	"beta", "server", "client", "libs", "nogtk"}
 
 var (
-	reLinux     = regexp.MustCompile(`^linux-(?:(?:c[0-9]+|rl[0-9]+|f[0-9]+|dist)-)?`)
-	reLocalized = regexp.MustCompile(`^(?:ja|jp|zh|ko|ru|uk|de|fr|pt|es|it|hu|pl|vi|he|ar|tr|cs|el|nl)-`)
-	reLanguage  = regexp.MustCompile(`^(?:py[0-9]*|p5|rubygem|ruby[0-9]*|php[0-9]+|r-cran|hs|ocaml|rust|go|node[0-9]*|npm|lua[0-9]*|tcl[0-9]*|erlang|elixir)-`)
+	reLinux     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-(?:(?:c[0-9]+|rl[0-9]+|f[0-9]+|dist)-)?`) })
+	reLocalized = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:ja|jp|zh|ko|ru|uk|de|fr|pt|es|it|hu|pl|vi|he|ar|tr|cs|el|nl)-`)
+	})
+	reLanguage = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:py[0-9]*|p5|rubygem|ruby[0-9]*|php[0-9]+|r-cran|hs|ocaml|rust|go|node[0-9]*|npm|lua[0-9]*|tcl[0-9]*|erlang|elixir)-`)
+	})
 )
 
 // prefixOf returns the linux, localisation or language-module prefix of a
 // lower-case package name ("py311-", "linux-rl9-", "ja-"), or "".
 func prefixOf(n string) string {
-	if m := reLinux.FindString(n); m != "" && len(m) < len(n) {
+	if m := reLinux().FindString(n); m != "" && len(m) < len(n) {
 		return m
 	}
-	if m := reLocalized.FindString(n); m != "" && len(m) < len(n) {
+	if m := reLocalized().FindString(n); m != "" && len(m) < len(n) {
 		return m
 	}
-	if m := reLanguage.FindString(n); m != "" && len(m) < len(n) {
+	if m := reLanguage().FindString(n); m != "" && len(m) < len(n) {
 		return m
 	}
 	return ""
@@ -120,15 +125,15 @@ func parts(n string) (prefix, core, suffix string) {
 	return prefix, core, ""
 }
 
-var reTrailingDigits = regexp.MustCompile(`[0-9]+$`)
+var reTrailingDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+$`) })
 
 func prefixKind(p string) string {
 	switch {
 	case p == "":
 		return ""
-	case reLinux.MatchString(p):
+	case reLinux().MatchString(p):
 		return KindLinux
-	case reLocalized.MatchString(p):
+	case reLocalized().MatchString(p):
 		return KindLocalized
 	}
 	return KindLanguage
@@ -147,7 +152,7 @@ func prefixKind(p string) string {
 func Related(name string, pkgs []inventory.Package) []Variant {
 	n := strings.ToLower(strings.TrimSpace(name))
 	np, ncore, nsuf := parts(n)
-	nbare := reTrailingDigits.ReplaceAllString(ncore, "")
+	nbare := reTrailingDigits().ReplaceAllString(ncore, "")
 	fams := familiesOf(n)
 	seen := map[string]bool{}
 	var out []Variant
@@ -159,7 +164,7 @@ func Related(name string, pkgs []inventory.Package) []Variant {
 		kind, reason := "", ""
 		pp, pcore, psuf := parts(pn)
 		pfx := strings.TrimSuffix(p.Name[:len(pp)], "-")
-		pbare := reTrailingDigits.ReplaceAllString(pcore, "")
+		pbare := reTrailingDigits().ReplaceAllString(pcore, "")
 		switch {
 		case pn == n:
 			kind, reason = KindSelf, "the name itself"

@@ -85,7 +85,7 @@ func start(o Options) (*spec, error) {
 			return nil, err
 		}
 	}
-	if !reVID.MatchString(vid) {
+	if !reVID().MatchString(vid) {
 		return nil, fmt.Errorf("vid %q is not a UUID", vid)
 	}
 	if o.Now.IsZero() {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -73,7 +74,9 @@ func NewVID(version int) (string, error) {
 	return strings.ToLower(u.String()), nil
 }
 
-var reVID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var reVID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
 
 // Entry returns the new entry's text: from "  <vuln" to "  </vuln>\n"
 // (without the blank line that follows it in a file).
@@ -86,7 +89,7 @@ func Entry(o Options) (string, error) {
 		}
 	}
 	vid = strings.ToLower(vid)
-	if !reVID.MatchString(vid) {
+	if !reVID().MatchString(vid) {
 		return "", fmt.Errorf("vid %q is not a UUID", vid)
 	}
 	if o.Now.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
@@ -138,12 +139,12 @@ func (c *checker) find(from vuxml.Pos, needle string, limit int) vuxml.Pos {
 }
 
 var (
-	reYear     = regexp.MustCompile(`^(?:vuln-)?((?:19|20)[0-9]{2})\.xml$`)
-	reDate     = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	reDateEV   = regexp.MustCompile(`^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$`)
-	reSA       = regexp.MustCompile(`^SA-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9_.-]+$`)
-	reURL      = regexp.MustCompile(`^(?i:https?|ftp)://[^\s/?#]+[^\s]*$`)
-	reCAN      = regexp.MustCompile(`^CAN-[0-9]{4}-[0-9]{4,}$`)
+	reYear     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:vuln-)?((?:19|20)[0-9]{2})\.xml$`) })
+	reDate     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`) })
+	reDateEV   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$`) })
+	reSA       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^SA-[0-9]{2}:[0-9]{2}\.[A-Za-z0-9_.-]+$`) })
+	reURL      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i:https?|ftp)://[^\s/?#]+[^\s]*$`) })
+	reCAN      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CAN-[0-9]{4}-[0-9]{4,}$`) })
 	badNameSet = `@!#$%^&*()<>?/\|}{~:`
 )
 
@@ -602,17 +603,17 @@ func (c *checker) references(e *vuxml.Entry) {
 		case "cvename":
 			switch {
 			case advisory.IsCVE(v):
-			case reCAN.MatchString(v):
+			case reCAN().MatchString(v):
 				c.add(r.Pos, Warning, "cvename-syntax", e.VID, "historic candidate name %s: write CVE-%s", v, v[4:])
 			default:
 				c.add(r.Pos, Error, "cvename-syntax", e.VID, "cvename %q is not a CVE name (CVE-YYYY-NNNN...)", v)
 			}
 		case "url", "mlist":
-			if !reURL.MatchString(v) {
+			if !reURL().MatchString(v) {
 				c.add(r.Pos, Error, "reference-syntax", e.VID, "<%s> %q is not an absolute http, https or ftp URL", r.Kind, v)
 			}
 		case "freebsdsa":
-			if !reSA.MatchString(v) {
+			if !reSA().MatchString(v) {
 				c.add(r.Pos, Warning, "reference-syntax", e.VID, "<freebsdsa> %q is not in the form SA-YY:NN.name", v)
 			}
 		}
@@ -651,7 +652,7 @@ func (c *checker) dates(e *vuxml.Entry) {
 			c.add(p, Error, "dates-missing", e.VID, "no <%s> date", x.name)
 		case placeholderText(v) != "":
 			c.add(p, Error, "placeholder", e.VID, "<%s> %s still holds newentry's %s", x.name, v, placeholderText(v))
-		case !reDate.MatchString(v):
+		case !reDate().MatchString(v):
 			c.add(p, Error, "date-format", e.VID, "<%s> %q is not a YYYY-MM-DD date", x.name, v)
 		default:
 			t, err := time.Parse("2006-01-02", v)
@@ -659,7 +660,7 @@ func (c *checker) dates(e *vuxml.Entry) {
 				c.add(p, Error, "date-format", e.VID, "<%s> %s is not a calendar date", x.name, v)
 				continue
 			}
-			if !reDateEV.MatchString(v) {
+			if !reDateEV().MatchString(v) {
 				c.add(p, Error, "date-format", e.VID, "<%s> %s: the year must be 19xx or 20xx (extra-validation.py)", x.name, v)
 				continue
 			}
@@ -682,7 +683,7 @@ func (c *checker) dates(e *vuxml.Entry) {
 		c.add(d.Pos, Error, "date-order", e.VID, "dates out of order (discovery <= entry <= modified): %s", what)
 	}
 	if ent.ok {
-		if m := reYear.FindStringSubmatch(filepath.Base(e.Pos.File)); m != nil && m[1] != ent.v[:4] {
+		if m := reYear().FindStringSubmatch(filepath.Base(e.Pos.File)); m != nil && m[1] != ent.v[:4] {
 			c.add(at("entry"), Warning, "year-file", e.VID, "entry date %s is not in %s, the year of %s", ent.v, m[1], filepath.Base(e.Pos.File))
 		}
 	}

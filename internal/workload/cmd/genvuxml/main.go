@@ -3,6 +3,7 @@
 //
 //	go run ./internal/workload/cmd/genvuxml -o vuln.xml -operands ops.txt
 //	go run ./internal/workload/cmd/genvuxml -entries 80000 -names 20000 -o vuln-large.xml
+//	go run ./internal/workload/cmd/genvuxml -skew 0.4 -o vuln-skew.xml -operands ops-skew.txt
 package main
 
 import (
@@ -23,6 +24,7 @@ func main() {
 	flag.IntVar(&c.Names, "names", c.Names, "number of distinct package names")
 	flag.IntVar(&c.Operands, "n", c.Operands, "number of operands")
 	flag.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	flag.Float64Var(&c.Skew, "skew", 0, "fraction of the names that start with the letter p (0.4: the shape where pkg's first-letter buckets are slow)")
 	out := flag.String("o", "-", "output file for the document (- for stdout)")
 	ops := flag.String("operands", "", "output file for the operands, one per line")
 	flag.Parse()
