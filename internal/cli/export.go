@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/osv"
 )
@@ -104,7 +105,7 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 // exportRecords converts the database at path; its format is detected
 // from the content.
 func exportRecords(path string, when time.Time, sourceList bool) ([]*osv.Vulnerability, error) {
-	src, err := readSourceDocument(path, sourceList)
+	src, err := feed.ReadSource(path, sourceList)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/fetch"
 	"github.com/pkgaudit/pkgaudit/scan"
 )
 
@@ -26,7 +27,7 @@ func fetchForAudit(env *Env, cfg *config.Config, dbPath string, quiet bool) erro
 			return &codeError{ExitError, fmt.Errorf("-F: not fetching %s in offline mode; %s left as it is", site, dbPath)}
 		}
 	}
-	_, err = fetchDo(env, cfg, fetchJob{feed: feed, dest: dbPath, quiet: quiet})
+	_, err = fetchDo(env, cfg, fetchJob{Job: fetch.Job{Feed: feed, Dest: dbPath}, quiet: quiet})
 	return err
 }
 

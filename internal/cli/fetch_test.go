@@ -273,21 +273,6 @@ func TestFetchStaleWarning(t *testing.T) {
 	checkGolden(t, "fetch/stale.txt", log.Bytes())
 }
 
-func TestFetchGuessDest(t *testing.T) {
-	cfg, _ := config.LoadPaths("", func(k string) string { return map[string]string{"PKG_DBDIR": "/db"}[k] }, config.Paths{})
-	for u, want := range map[string]string{
-		"https://x/vulns/pkg-vulnerabilities.gz": "/db/pkg-vulnerabilities",
-		"https://x/freebsd/vuln.xml.xz":          "/db/vuln.xml",
-		"file:///srv/vuln.xml.zst":               "/db/vuln.xml",
-		"https://x/feed":                         "",
-	} {
-		if got, _ := fetchGuessDest(cfg, u); got != want {
-			t.Errorf("%s: %q, want %q", u, got, want)
-		}
-	}
-	_ = fetch.Auto
-}
-
 // An "up to date" answer counts as a refresh: neither the stale warning
 // nor --max-age look only at the file's mtime (the server's time).
 func TestFetchUpToDateCountsAsRefresh(t *testing.T) {
