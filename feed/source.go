@@ -65,4 +65,3 @@ func ReadSource(path string, sourceList bool) (*Source, error) {
 	}
 	return &Source{Pkgsrc: pf}, nil
 }
-

@@ -3,8 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 
