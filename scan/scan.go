@@ -166,6 +166,7 @@ func (db *DB) Audit(ctx context.Context, pkgs []inventory.Package, opts AuditOpt
 		rp := report.Package{
 			Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base,
 			Ecosystem: schemeName(p.Scheme), Origin: p.Origin, Path: p.Path,
+			List: p.List, Line: p.Line,
 		}
 		if graph != nil {
 			rp.Dependents = graph.Dependents(p.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 
@@ -23,6 +24,7 @@ type auditFlags struct {
 	noCache            bool
 	quiet, recursive   bool
 	format, raw        string
+	output             string
 	compatExit         bool
 	from               []string
 	pkgsrcDBDir        string
@@ -100,6 +102,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 	// attached (-Rjson, --raw=json); a bare -R is UCL and never swallows
 	// the next word.
 	fl.Lookup("raw").NoOptDefVal = "ucl"
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE, replaced atomically once complete (- for standard output, the default)")
 	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, and 0 without output when there is no local.sqlite, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
@@ -220,7 +223,7 @@ func (r *auditRun) run() error {
 		// pkg audit without a package database: no output at all.
 		return r.exit(res)
 	}
-	if err := format.Write(r.env.Stdout, res.Report); err != nil {
+	if err := writeOutput(r.env, r.flags.output, func(w io.Writer) error { return format.Write(w, res.Report) }); err != nil {
 		return r.fail(err)
 	}
 	return r.exit(res)

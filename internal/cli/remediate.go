@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"runtime"
 	"time"
@@ -22,6 +23,7 @@ type remediateFlags struct {
 	pkgsrcDBDir string
 	all         bool
 	format      string
+	output      string
 	os          string
 	root        string
 	config      string
@@ -68,6 +70,7 @@ func newRemediateCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.format, "format", "markdown", "output format: markdown or html")
 	fl.StringVar(&f.os, "os", "", "system whose commands to print: freebsd, netbsd, pkgsrc-smartos, pkgsrc-macos, pkgsrc-linux")
 	fl.StringVar(&f.root, "root", "/", "read rc.conf files and /etc/rc.d below DIR")
+	fl.StringVarP(&f.output, "output", "o", "", "write the guide to FILE, replaced atomically (- for standard output, the default)")
 	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
 	return c
 }
@@ -123,12 +126,11 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if err != nil {
 		return fail(err)
 	}
+	write := remediate.Markdown
 	if f.format == "html" {
-		err = remediate.HTML(env.Stdout, guides)
-	} else {
-		err = remediate.Markdown(env.Stdout, guides)
+		write = remediate.HTML
 	}
-	if err != nil {
+	if err := writeOutput(env, f.output, func(w io.Writer) error { return write(w, guides) }); err != nil {
 		return fail(err)
 	}
 	return nil
