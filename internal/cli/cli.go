@@ -124,6 +124,7 @@ var commands = []struct {
 	{"", newAuditCmd},
 	{"", newConfigCmd},
 	{"", newFetchCmd},
+	{"", newManCmd},
 	{"", newPmatchCmd},
 	{"", newRemediateCmd},
 	{"", newVersionCmd},
@@ -171,7 +172,6 @@ tested condition is false), 2 usage or runtime error.`,
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetVersionTemplate("pkgaudit {{.Version}}\n")
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &codeError{Code: ExitError, Err: err}
 	})
@@ -190,6 +190,7 @@ tested condition is false), 2 usage or runtime error.`,
 		}
 		p.AddCommand(r.build(env))
 	}
+	registerCompletions(root)
 	return root // cobra lists commands sorted by name
 }
 
