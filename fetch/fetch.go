@@ -39,6 +39,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
@@ -383,7 +384,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 		return &download{notModified: true}, nil
 	}
 	if st.Size() > o.MaxDownload {
-		return nil, fail(ErrTooLarge, nil, "%s is %d bytes, more than the %s download limit", path, st.Size(), formatSize(o.MaxDownload))
+		return nil, fail(ErrTooLarge, nil, "%s is %d bytes, more than the %s download limit", path, st.Size(), bytesize.Format(o.MaxDownload))
 	}
 	body, err := readCapped(f, o.MaxDownload, st.Size(), o)
 	if err != nil {
@@ -414,7 +415,7 @@ func readCapped(r io.Reader, max, total int64, o *Options) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
 	if n > max {
-		return nil, fail(ErrTooLarge, nil, "download exceeds the %s limit", formatSize(max))
+		return nil, fail(ErrTooLarge, nil, "download exceeds the %s limit", bytesize.Format(max))
 	}
 	if err != nil {
 		return nil, err
@@ -516,7 +517,7 @@ func fetchHTTP(ctx context.Context, o *Options, l local) (*download, error) {
 		return nil, fail(ErrStatus, nil, "server said %s", resp.Status)
 	}
 	if resp.ContentLength > o.MaxDownload {
-		return nil, fail(ErrTooLarge, nil, "server announces %d bytes, more than the %s download limit", resp.ContentLength, formatSize(o.MaxDownload))
+		return nil, fail(ErrTooLarge, nil, "server announces %d bytes, more than the %s download limit", resp.ContentLength, bytesize.Format(o.MaxDownload))
 	}
 	body := &idleReader{r: resp.Body, t: idle, d: o.IdleTimeout}
 	data, err := readCapped(body, o.MaxDownload, resp.ContentLength, o)
@@ -573,7 +574,7 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	if err != nil {
 		switch {
 		case errors.Is(err, decompress.ErrTooLarge):
-			return nil, 0, fail(ErrUnpacked, err, "unpacked database exceeds the %s limit (%s)", formatSize(o.MaxUnpacked), formatLayers(layers))
+			return nil, 0, fail(ErrUnpacked, err, "unpacked database exceeds the %s limit (%s)", bytesize.Format(o.MaxUnpacked), formatLayers(layers))
 		case errors.Is(err, decompress.ErrEmpty):
 			return nil, 0, fail(ErrInvalid, err, "empty download")
 		}
@@ -717,16 +718,4 @@ func formatLayers(l []decompress.Format) string {
 		s[i] = string(f)
 	}
 	return strings.Join(s, "+")
-}
-
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		m    int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.m && n%u.m == 0 {
-			return fmt.Sprintf("%d %s", n/u.m, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
