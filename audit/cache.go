@@ -23,6 +23,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // The cache file: a compiled index of one list of databases.
@@ -482,7 +483,7 @@ func fresh(f *feed.File) (ok, changed bool) {
 	if id.Same(f.ID) {
 		return true, false
 	}
-	data, err := os.ReadFile(f.Path)
+	data, err := safeopen.ReadFile(f.Path)
 	if err != nil || sha256.Sum256(data) != f.Hash {
 		return false, false
 	}

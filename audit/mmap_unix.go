@@ -3,9 +3,9 @@
 package audit
 
 import (
-	"os"
-
 	"golang.org/x/sys/unix"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // mapFile maps the file at path read-only. The mapping is not on the Go
@@ -15,7 +15,7 @@ import (
 // truncates it in place: accesses then fault, which the index catches
 // (guard) and answers by reading the databases again.
 func mapFile(path string) (data []byte, unmap func(), err error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -74,6 +74,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pkgaudit/pkgaudit/internal/bytesize"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/internal/tomlfile"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
@@ -377,7 +378,7 @@ func firstExisting(paths []string) string {
 
 // applyInstallConf takes the pkgsrc locations from pkg_install.conf.
 func (c *Config) applyInstallConf(path string) error {
-	data, err := os.ReadFile(path)
+	data, err := safeopen.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("reading pkg_install.conf: %w", err)
 	}
@@ -569,7 +570,7 @@ type fileFormat struct {
 }
 
 func readFile(path string) (*fileFormat, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}

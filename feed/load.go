@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // loadChunked loads a big uncompressed VuXML file straight from the disk
@@ -16,7 +16,7 @@ import (
 // the whole file in memory. ok is false when the file is not such a
 // document (or is not of the usual shape): Load then reads it whole.
 func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok bool, err error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, false, nil
 	}

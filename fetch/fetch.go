@@ -41,6 +41,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -314,7 +315,7 @@ func SidecarPath(dest string) string {
 // rewritten on every successful fetch, "up to date" included: its own
 // mtime is the last time the copy was known to be current.
 func readSidecar(dest, rawURL string, st os.FileInfo) (etag string, ok bool) {
-	b, err := os.ReadFile(SidecarPath(dest))
+	b, err := safeopen.ReadFile(SidecarPath(dest))
 	if err != nil || len(b) > 4096 {
 		return "", false
 	}
@@ -368,7 +369,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 		return nil, fail(ErrNotSupported, nil, "file URL with host %q (want file:///path)", u.Host)
 	}
 	path := u.Path
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, fail(ErrStatus, err, "cannot read %s: %v", path, unwrapPath(err))
 	}

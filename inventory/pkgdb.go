@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // PkgDBFile is the name of FreeBSD pkg's installed-package database inside
@@ -63,7 +65,7 @@ func pkgDBPath(dir string) (path string, ok bool, err error) {
 	case st.IsDir():
 		return path, false, fmt.Errorf("reading the package database: %s is a directory", path)
 	}
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if errors.Is(err, fs.ErrPermission) {
 		return path, false, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
 	}

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Limits on reading package files: only metadata members at the start of
@@ -124,7 +124,7 @@ func isPackageFileName(name string) bool {
 // pkgsrc package file from the metadata at the start of the archive. Errors
 // are *FileError.
 func ReadPackageFile(path string) (Package, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return Package{}, &FileError{path, err}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Limits of the readers.
@@ -172,7 +173,7 @@ func ReadBytes(name string, data []byte) ([]Record, error) {
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,9 +6,9 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
-	"os"
 
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // File is a parsed pkg-vulnerabilities file.
@@ -69,7 +69,7 @@ const (
 
 // ParseFile reads and parses the file at path (compressed or not).
 func ParseFile(path string, opts Options) (*File, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := safeopen.ReadFile(path)
 	if err != nil {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
 	}

@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Default limits (see ParseOptions).
@@ -93,7 +95,7 @@ func ParseFile(path string, opts ParseOptions) (*Document, error) {
 
 // readLimited reads a file of at most max bytes.
 func readLimited(name string, max int64) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := safeopen.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("vuxml: %w", err)
 	}
@@ -205,7 +207,7 @@ func (s *pstate) loadExternal(d *entityDecl) ([]byte, string, string, error) {
 		}
 		return data, name, "", nil
 	}
-	f, err := os.OpenInRoot(dir, filepath.FromSlash(rel))
+	f, err := safeopen.OpenInRoot(dir, filepath.FromSlash(rel))
 	if err != nil {
 		return nil, name, fmt.Sprintf("external entity &%s;: %v", d.name, err), ErrExternalEntity
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/audit"
 	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/report"
 )
@@ -479,7 +480,7 @@ func (r *auditRun) readList(name string) ([]inventory.Package, error) {
 	if name == "-" {
 		return inventory.FromList(r.env.Stdin, "-")
 	}
-	fh, err := os.Open(name)
+	fh, err := safeopen.Open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +489,7 @@ func (r *auditRun) readList(name string) ([]inventory.Package, error) {
 }
 
 func auditReadIndex(name string) ([]inventory.Package, error) {
-	fh, err := os.Open(name)
+	fh, err := safeopen.Open(name)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/pkgsrc/pattern"
 )
@@ -63,7 +64,7 @@ func loadPkgsrcSettings(env *Env, path string) (*pkgsrcSettings, error) {
 		candidates = []string{"/usr/pkg/etc/pkg_install.conf", "/etc/pkg_install.conf"}
 	}
 	for _, c := range candidates {
-		fh, err := os.Open(c)
+		fh, err := safeopen.Open(c)
 		if err != nil {
 			if path == "" && errors.Is(err, os.ErrNotExist) {
 				continue
@@ -255,7 +256,7 @@ pkg_admin. Packages are visited in name order (pkg_admin: directory order).
 // names of its sub-directories, skipping what pkg_install skips. A missing
 // directory means no packages.
 func pkgsrcInstalled(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
+	ents, err := safeopen.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -323,7 +324,7 @@ into several names.
 				for _, a := range args {
 					var in io.Reader = env.Stdin
 					if a != "-" {
-						fh, err := os.Open(a)
+						fh, err := safeopen.Open(a)
 						if err != nil {
 							return fmt.Errorf("Failed to open input file %s: %w", a, err)
 						}

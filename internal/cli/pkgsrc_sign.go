@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -30,7 +30,7 @@ is parsed back before it is written. -o writes it atomically to FILE
 		Example: `  pkgaudit pkgsrc sign --key security.asc -o pkg-vulnerabilities doc/pkg-vulnerabilities`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := os.ReadFile(args[0])
+			src, err := safeopen.ReadFile(args[0])
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
@@ -61,7 +61,7 @@ is parsed back before it is written. -o writes it atomically to FILE
 }
 
 func readSecretKey(path string) (*packet.PrivateKey, error) {
-	fh, err := os.Open(path)
+	fh, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func verifyPkgsrcSignature(path, keyringPath string) error {
 	if keyringPath == "" {
 		return errors.New("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
 	}
-	kfh, err := os.Open(keyringPath)
+	kfh, err := safeopen.Open(keyringPath)
 	if err != nil {
 		return fmt.Errorf("cannot read keyring: %w", err)
 	}
@@ -96,7 +96,7 @@ func verifyPkgsrcSignature(path, keyringPath string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := safeopen.ReadFile(path)
 	if err != nil {
 		return err
 	}

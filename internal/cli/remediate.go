@@ -16,6 +16,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/audit"
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/remediate"
@@ -293,7 +294,7 @@ func remediateOpen(env *Env, name string) (r io.Reader, closeFn func(), err erro
 	if name == "-" {
 		return env.Stdin, func() {}, nil
 	}
-	fh, err := os.Open(name)
+	fh, err := safeopen.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}

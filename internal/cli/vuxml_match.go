@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/match"
@@ -27,7 +27,7 @@ func vuxmlMatchReadIndex(path string) ([]inventory.Package, error) {
 	if path == "-" {
 		return nil, fmt.Errorf("--index: give a file, not standard input")
 	}
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}

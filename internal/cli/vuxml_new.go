@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml/newentry"
 )
 
@@ -91,7 +92,7 @@ vi) is run on the file only with --edit.`,
 				}
 				return &codeError{ExitError, err}
 			}
-			data, err := os.ReadFile(path)
+			data, err := safeopen.ReadFile(path)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml/tidy"
 )
 
@@ -53,7 +54,7 @@ cannot be read or is not XML.`,
 			}
 			untidy := 0
 			for _, path := range args {
-				data, err := os.ReadFile(path)
+				data, err := safeopen.ReadFile(path)
 				if err != nil {
 					return &codeError{ExitError, err}
 				}

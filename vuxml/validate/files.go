@@ -2,9 +2,9 @@ package validate
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -88,7 +88,7 @@ func run(ins []input, opts Options) ([]Finding, error) {
 			order = append(order, f)
 			data, ok := mem[a]
 			if !ok {
-				if data, err = os.ReadFile(f); err != nil {
+				if data, err = safeopen.ReadFile(f); err != nil {
 					return nil, &FileError{f, err}
 				}
 			}
