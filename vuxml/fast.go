@@ -10,7 +10,7 @@ import (
 // This file is the fast parser: a recursive descent over Tokenizer, with
 // every string of the model sliced from one immutable copy of the input
 // and the model's slices carved out of a few large blocks. It follows the
-// oracle (oracle.go) step for step; the differential tests hold the two
+// oracle (oracle_test.go, test-only) step for step; the differential tests hold the two
 // to the same Documents and Issues.
 
 // parseFast parses data; owned says that data is ours and never modified
