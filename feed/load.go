@@ -28,7 +28,10 @@ func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok boo
 	size := st.Size()
 	id, _ := fileID(f)
 	head := make([]byte, 512)
-	if n, _ := f.ReadAt(head, 0); n < len(head) || decompress.Sniff(head) != decompress.Plain || !sniffVuXML(head) {
+	if n, _ := f.ReadAt(head, 0); n < len(head) || decompress.Sniff(head) != decompress.Plain || !accepts(opts.Formats, VuXML) {
+		return nil, false, nil
+	}
+	if d, _ := detect(head); d == nil || d.format != VuXML {
 		return nil, false, nil
 	}
 	read := func(buf []byte, off, end int64) ([]byte, error) {
