@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/inventory"
@@ -43,6 +44,16 @@ func vuxmlMatchReadIndex(path string) ([]inventory.Package, error) {
 	return inventory.FromIndex(bytes.NewReader(data), path)
 }
 
+// vuxmlMatchReadDocument reads the VuXML document FILE (compressed or
+// not; any other format is refused by name) through feed.
+func vuxmlMatchReadDocument(path string) (*vuxml.Document, error) {
+	d, err := feed.ReadDocument(path, feed.Options{Formats: []feed.Format{feed.VuXML}})
+	if err != nil {
+		return nil, err
+	}
+	return d.VuXML, nil
+}
+
 func newVuxmlMatchCmd(env *Env) *cobra.Command {
 	var file, index string
 	c := &cobra.Command{
@@ -67,7 +78,7 @@ needs a look, 2 error.`,
 			if file == "" || index == "" {
 				return usageError("vuxml match: -f FILE and --index INDEX are required")
 			}
-			doc, err := vuxml.ParseFile(file, vuxml.ParseOptions{})
+			doc, err := vuxmlMatchReadDocument(file)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}

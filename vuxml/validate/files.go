@@ -36,6 +36,23 @@ func Bytes(file string, data []byte, opts Options) ([]Finding, error) {
 	return run([]input{{path: file, data: data}}, opts)
 }
 
+// Input is a file to validate: its path, and its content when the caller
+// read it (decompressed; nil: the file is read).
+type Input struct {
+	Path string
+	Data []byte
+}
+
+// Inputs validates files together as Files does, some or all of them
+// already read by the caller.
+func Inputs(ins []Input, opts Options) ([]Finding, error) {
+	in := make([]input, len(ins))
+	for i, x := range ins {
+		in[i] = input{path: x.Path, data: x.Data}
+	}
+	return run(in, opts)
+}
+
 type input struct {
 	path string
 	data []byte // nil: read the file
