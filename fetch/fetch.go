@@ -39,6 +39,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
@@ -583,7 +584,9 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	}
 	kind := o.Kind
 	if kind == Auto {
-		kind = sniffKind(text)
+		if kind, err = detectKind(text); err != nil {
+			return nil, 0, err
+		}
 	}
 	res.Kind = kind
 	switch kind {
@@ -616,13 +619,20 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	}
 }
 
-func sniffKind(text []byte) Kind {
-	t := bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	t = bytes.TrimLeft(t, " \t\r\n")
-	if len(t) > 0 && t[0] == '<' {
-		return VuXML
+// detectKind tells the kind of an unpacked download by feed's format
+// detection; anything else is refused, saying what it looks like.
+func detectKind(text []byte) (Kind, error) {
+	switch f, what := feed.Detect(text); f {
+	case feed.VuXML:
+		return VuXML, nil
+	case feed.Pkgsrc:
+		return PkgVulnerabilities, nil
+	case feed.OSV:
+		what = "OSV records"
+		fallthrough
+	default:
+		return Auto, fail(ErrInvalid, nil, "not a VuXML or pkg-vulnerabilities file: this is %s", what)
 	}
-	return PkgVulnerabilities
 }
 
 // CheckVuXML checks that text is a whole VuXML document (a <vuxml> root,
