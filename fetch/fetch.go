@@ -38,8 +38,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
-	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
