@@ -2,7 +2,6 @@ package feed
 
 import (
 	"errors"
-	"os"
 
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/osv"
@@ -31,13 +30,9 @@ type Document struct {
 // pkg-vulnerabilities file's signature). Directories are not documents.
 // Errors name the file.
 func ReadDocument(path string, opts Options) (*Document, error) {
-	raw, mtime, id, err := readFile(path)
+	raw, mtime, id, err := readDatabase(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &Error{path, err}
+		return nil, err
 	}
 	doc, err := parseDocument(path, raw, opts)
 	if err != nil {
@@ -53,13 +48,9 @@ func ReadDocument(path string, opts Options) (*Document, error) {
 // and the description of the file set, for a caller that parses it
 // itself (vuxml validate, which also checks the text).
 func ReadPlain(path string, opts Options) (*Document, error) {
-	raw, mtime, id, err := readFile(path)
+	raw, mtime, id, err := readDatabase(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &Error{path, err}
+		return nil, err
 	}
 	doc, _, err := detectDocument(path, raw, opts)
 	if err != nil {

@@ -171,14 +171,9 @@ func loadWhole(path string, opts Options) (*Database, error) {
 	if isDir(path) {
 		return LoadDir(path, opts)
 	}
-	raw, mtime, id, err := readFile(path)
+	raw, mtime, id, err := readDatabase(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			// "PATH: no such file or directory", not "PATH: open PATH: ...".
-			err = pe.Err
-		}
-		return nil, &Error{path, err}
+		return nil, err
 	}
 	db, err := parse(path, path, raw, mtime, opts)
 	if err != nil {
@@ -186,6 +181,20 @@ func loadWhole(path string, opts Options) (*Database, error) {
 	}
 	db.ID = id
 	return db, nil
+}
+
+// readDatabase is readFile with the error of a database: "PATH: no such
+// file or directory", not "PATH: open PATH: ...".
+func readDatabase(path string) ([]byte, time.Time, FileID, error) {
+	raw, mtime, id, err := readFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, time.Time{}, FileID{}, &Error{path, err}
+	}
+	return raw, mtime, id, nil
 }
 
 // Parse parses data, the content of the database called name (used in

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/pkgaudit/pkgaudit/diag"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
@@ -33,23 +34,10 @@ type Checksum struct {
 	Line int
 }
 
-// ParseError is a fatal error in a pkg-vulnerabilities file. Msg is
-// pkg_install's wording.
-type ParseError struct {
-	File string
-	Line int // 0 when the error concerns the whole file
-	Msg  string
-}
-
-func (e *ParseError) Error() string {
-	switch {
-	case e.File != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return e.Msg
-}
+// ParseError is a fatal error in a pkg-vulnerabilities file: File, Line
+// (0 when the error concerns the whole file) and Msg, pkg_install's
+// wording; "FILE:LINE: MSG".
+type ParseError = diag.Error
 
 // Options controls parsing.
 type Options struct {

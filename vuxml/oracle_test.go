@@ -123,7 +123,7 @@ func (p *stdParser) pos(off int) Pos {
 }
 
 func (p *stdParser) fail(off int, sentinel error, format string, args ...any) error {
-	return &Error{Pos: p.pos(off), Msg: fmt.Sprintf(format, args...), Err: sentinel}
+	return errorAt(p.pos(off), fmt.Sprintf(format, args...), sentinel)
 }
 
 func (p *stdParser) dtdFail(off int, e *dtdError) error {

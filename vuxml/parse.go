@@ -133,7 +133,7 @@ func readAllLimited(r io.Reader, name string, max int64) ([]byte, error) {
 }
 
 func tooLarge(name string, max int64) error {
-	return &Error{Pos: Pos{File: name}, Msg: fmt.Sprintf("input exceeds the size limit of %d bytes", max), Err: ErrTooLarge}
+	return errorAt(Pos{File: name}, fmt.Sprintf("input exceeds the size limit of %d bytes", max), ErrTooLarge)
 }
 
 // externalPath checks the system literal of an external entity: a
