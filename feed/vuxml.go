@@ -198,7 +198,7 @@ func (c *converter) convert(doc *vuxml.Document, copy bool) []advisory.Advisory 
 			for _, r := range af.Ranges {
 				d0 := len(bounds)
 				for _, b := range r.Bounds {
-					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: str(b.Version)})
+					bounds = append(bounds, advisory.Bound{Op: b.Op, Version: str(b.Version)})
 				}
 				var rg advisory.Range
 				if len(bounds) > d0 {
@@ -250,21 +250,4 @@ func refKind(k string) string {
 		return "vendor"
 	}
 	return strings.Clone(k)
-}
-
-// opOf maps a VuXML operator to the model's.
-func opOf(o vuxml.Op) advisory.Op {
-	switch o {
-	case vuxml.Lt:
-		return advisory.LT
-	case vuxml.Le:
-		return advisory.LE
-	case vuxml.Eq:
-		return advisory.EQ
-	case vuxml.Ge:
-		return advisory.GE
-	case vuxml.Gt:
-		return advisory.GT
-	}
-	return 0
 }
