@@ -132,6 +132,17 @@ func (e *FormatError) Unwrap() error {
 // formatNames are the formats' names in messages.
 var formatNames = map[Format]string{VuXML: "VuXML", OSV: "OSV", Pkgsrc: "a pkg-vulnerabilities file"}
 
+// Describe says what a file of format f is, for messages ("a VuXML
+// file", "OSV records", "a pkg-vulnerabilities file").
+func (f Format) Describe() string {
+	for _, d := range formats {
+		if d.format == f {
+			return d.name
+		}
+	}
+	return string(f)
+}
+
 // looksHTML: an HTML document (or XHTML) rather than XML data.
 func looksHTML(b []byte) bool {
 	b = skipSpace(b)

@@ -193,3 +193,20 @@ func TestWrongFormatMessages(t *testing.T) {
 		}
 	}
 }
+
+// vuxml tidy refuses what is not plain VuXML before rewriting anything.
+func TestTidyWrongFormat(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pkgsrc", "pkg-vulnerabilities-1.3817"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := auditWrite(t, dir, "pkg-vulnerabilities", string(data))
+	_, errOut, code := run(t, "", "vuxml", "tidy", "-w", p)
+	if code != ExitError || !strings.Contains(errOut, p+": this is a pkg-vulnerabilities file, where VuXML is expected") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(p); string(after) != string(data) {
+		t.Error("the file was changed")
+	}
+}
