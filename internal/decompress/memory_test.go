@@ -216,3 +216,46 @@ func TestBzip2BadBlockSize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzXZGuard: the guard never refuses, as bad framing, a stream that the
+// decoder reads whole without it (it follows the framing of every valid
+// stream), and whatever passes the guard decodes as it does without.
+func FuzzXZGuard(f *testing.F) {
+	for _, cfg := range []xz.WriterConfig{{}, {BlockSize: 64}, {CheckSum: xz.SHA256}, {NoCheckSum: true}} {
+		var b bytes.Buffer
+		w, err := cfg.NewWriter(&b)
+		if err != nil {
+			f.Fatal(err)
+		}
+		w.Write([]byte("line one\nline two\nline three, a little longer than the others\n"))
+		w.Close()
+		f.Add(b.Bytes())
+	}
+	f.Add(xzHostile(8))
+	f.Add(append(append(xzHostile(8), 0, 0, 0, 0), xzHostile(10)...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Inputs that declare a large dictionary anywhere are left out:
+		// the unguarded decoder would allocate it.
+		for i := 0; i+2 < len(data); i++ {
+			if data[i] == 0x21 && data[i+1] == 0x01 && data[i+2] > 24 {
+				return
+			}
+		}
+		plain, plainErr := readAllXZ(bytes.NewReader(data))
+		guarded, guardErr := readAllXZ(newXZGuard(bytes.NewReader(data), MaxWindow))
+		if plainErr == nil && guardErr != nil {
+			t.Fatalf("the guard refuses a valid stream: %v", guardErr)
+		}
+		if guardErr == nil && !bytes.Equal(plain, guarded) {
+			t.Fatal("the guard changed the output")
+		}
+	})
+}
+
+func readAllXZ(r io.Reader) ([]byte, error) {
+	xr, err := xz.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(xr, 1<<20))
+}
