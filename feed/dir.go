@@ -130,10 +130,11 @@ func (s *dirSum) add(root string, f File) {
 	fmt.Fprintf(s.h, "%s\x00%x\n", rel, f.Hash)
 }
 
-func (s *dirSum) sum(db *Database) {
+func (s *dirSum) sum() (h [32]byte) {
 	if s.h != nil {
-		s.h.Sum(db.Hash[:0])
+		s.h.Sum(h[:0])
 	}
+	return h
 }
 
 // loadVuXMLDir reads the *.xml files of a directory of year files, newest
@@ -168,18 +169,39 @@ func loadVuXMLDir(dir string, ents []fs.DirEntry, opts Options) (*Database, erro
 		sum.add(dir, f)
 		db.Includes = append(db.Includes, one.Includes...)
 	}
-	sum.sum(db)
+	db.Hash = sum.sum()
 	return db, nil
 }
 
 // loadOSVDir reads the OSV records below dir.
 func loadOSVDir(dir string, opts Options) (*Database, error) {
-	fail := func(err error) (*Database, error) { return nil, &Error{dir, err} }
-	var recs []osv.Record
-	var includes []File
-	var warnings []string
+	w, err := walkOSVDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	db, err := osvDatabase(w.recs)
+	if err != nil {
+		return nil, &Error{dir, err}
+	}
+	db.Format = OSV
+	db.Includes = w.includes
+	db.Warnings = w.warnings
+	db.Hash = w.sum.sum()
+	return db, nil
+}
+
+// osvWalk is what walkOSVDir found.
+type osvWalk struct {
+	recs     []osv.Record
+	includes []File
+	warnings []string
+	sum      dirSum
+}
+
+// walkOSVDir reads the OSV records below dir (see LoadDir).
+func walkOSVDir(dir string) (*osvWalk, error) {
+	var w osvWalk
 	var total int64
-	var sum dirSum
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -196,14 +218,14 @@ func loadOSVDir(dir string, opts Options) (*Database, error) {
 		}
 		if d.IsDir() {
 			if strings.Count(rel, string(filepath.Separator)) >= maxDirDepth-1 {
-				warnings = append(warnings, rel+": not read: more than "+fmt.Sprint(maxDirDepth)+" levels down")
+				w.warnings = append(w.warnings, rel+": not read: more than "+fmt.Sprint(maxDirDepth)+" levels down")
 				return filepath.SkipDir
 			}
 			id, err := StatID(p)
 			if err != nil {
 				return err
 			}
-			includes = append(includes, File{Path: p, ID: id})
+			w.includes = append(w.includes, File{Path: p, ID: id})
 			return nil
 		}
 		if !d.Type().IsRegular() || filepath.Ext(d.Name()) != ".json" {
@@ -220,24 +242,24 @@ func loadOSVDir(dir string, opts Options) (*Database, error) {
 			return fmt.Errorf("%s: more than %d bytes of records", dir, osv.MaxTotalSize)
 		}
 		f := File{Path: p, Hash: sha256.Sum256(data), Size: int64(len(data)), ModTime: mtime, ID: id}
-		includes = append(includes, f)
-		sum.add(dir, f)
+		w.includes = append(w.includes, f)
+		w.sum.add(dir, f)
 		if d, what := detect(data); d == nil || d.format != OSV {
 			if d != nil {
 				what = d.name
 			}
-			warnings = append(warnings, rel+": not an OSV record, skipped: this is "+what)
+			w.warnings = append(w.warnings, rel+": not an OSV record, skipped: this is "+what)
 			return nil
 		}
 		vs, err := osv.Parse(p, data)
 		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("%s: not an OSV record, skipped: %v", rel, stripPath(err, p)))
+			w.warnings = append(w.warnings, fmt.Sprintf("%s: not an OSV record, skipped: %v", rel, stripPath(err, p)))
 			return nil
 		}
 		for _, v := range vs {
-			recs = append(recs, osv.Record{Vuln: v, File: p})
+			w.recs = append(w.recs, osv.Record{Vuln: v, File: p})
 		}
-		if len(recs) > osv.MaxRecords {
+		if len(w.recs) > osv.MaxRecords {
 			return fmt.Errorf("%s: more than %d records", dir, osv.MaxRecords)
 		}
 		return nil
@@ -247,17 +269,9 @@ func loadOSVDir(dir string, opts Options) (*Database, error) {
 		if errors.As(err, &pe) && pe.Path == dir {
 			err = pe.Err
 		}
-		return fail(err)
+		return nil, &Error{dir, err}
 	}
-	db, err := osvDatabase(recs)
-	if err != nil {
-		return fail(err)
-	}
-	db.Format = OSV
-	db.Includes = includes
-	db.Warnings = warnings
-	sum.sum(db)
-	return db, nil
+	return &w, nil
 }
 
 // stripPath drops a leading "PATH: " from an error's message.

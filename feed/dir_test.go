@@ -113,3 +113,25 @@ func TestLoadDirectoryWithoutAdvisories(t *testing.T) {
 		t.Errorf("file: %v", err)
 	}
 }
+
+// ReadDocument reads a directory of OSV records as one document of
+// records (remediate's descriptions); a year-file directory is no single
+// document.
+func TestReadDocumentDirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "X-1.json"), []byte(`{"id": "X-1", "modified": "2025-01-01T00:00:00Z", "details": "d"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{`), 0o644)
+	doc, err := ReadDocument(dir, Options{})
+	if err != nil || doc.Format != OSV || len(doc.OSV) != 1 || doc.OSV[0].Vuln.Details != "d" || len(doc.Warnings) != 1 || doc.Hash == ([32]byte{}) {
+		t.Fatalf("%v %+v", err, doc)
+	}
+	if _, err := ReadDocument(dir, Options{Formats: []Format{VuXML}}); !errors.Is(err, ErrWrongFormat) {
+		t.Errorf("formats: %v", err)
+	}
+	if _, err := ReadDocument(yearDir(t), Options{}); err == nil || !strings.Contains(err.Error(), "no single document") {
+		t.Errorf("year directory: %v", err)
+	}
+	if _, err := ReadDocument(t.TempDir(), Options{}); err == nil || !strings.Contains(err.Error(), "no advisories") {
+		t.Errorf("empty directory: %v", err)
+	}
+}

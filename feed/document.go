@@ -2,8 +2,10 @@ package feed
 
 import (
 	"errors"
+	"path/filepath"
 
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
@@ -27,9 +29,14 @@ type Document struct {
 // ReadDocument reads the database file at path, compressed or not, and
 // parses it as the document it is, by its content, as Load detects it
 // (Options.Formats limits the formats accepted; Keyring verifies a
-// pkg-vulnerabilities file's signature). Directories are not documents.
+// pkg-vulnerabilities file's signature). A directory of OSV records is a
+// document of its records (as LoadDir reads them, Warnings naming the
+// files skipped); a directory of VuXML year files is not one document.
 // Errors name the file.
 func ReadDocument(path string, opts Options) (*Document, error) {
+	if isDir(path) {
+		return readDirDocument(path, opts)
+	}
 	raw, mtime, id, err := readDatabase(path)
 	if err != nil {
 		return nil, err
@@ -117,5 +124,31 @@ func parseDocument(path string, raw []byte, opts Options) (*Document, error) {
 	if err != nil {
 		return nil, &Error{path, err}
 	}
+	return doc, nil
+}
+
+// readDirDocument reads a directory of OSV records as a Document.
+func readDirDocument(dir string, opts Options) (*Document, error) {
+	ents, err := safeopen.ReadDir(dir)
+	if err != nil {
+		return nil, &Error{dir, err}
+	}
+	for _, e := range ents {
+		if visible(e) && e.Type().IsRegular() && filepath.Ext(e.Name()) == ".xml" {
+			return nil, &Error{dir, errors.New("a directory of VuXML year files is no single document: give the year files, or the vuln.xml that includes them")}
+		}
+	}
+	w, err := walkOSVDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(w.recs) == 0 {
+		return nil, &Error{dir, noAdvisories(w.warnings)}
+	}
+	if !accepts(opts.Formats, OSV) {
+		return nil, &Error{dir, &FormatError{Looks: "a directory of OSV records", Want: opts.Formats}}
+	}
+	doc := &Document{OSV: w.recs}
+	doc.Path, doc.Format, doc.Entries, doc.Includes, doc.Warnings, doc.Hash = dir, OSV, len(w.recs), w.includes, w.warnings, w.sum.sum()
 	return doc, nil
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/audit"
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
@@ -308,21 +307,13 @@ func remediateOpen(env *Env, name string) (r io.Reader, closeFn func(), err erro
 func remediateDetails(paths []string) map[string]string {
 	out := map[string]string{}
 	for _, p := range paths {
-		var vs []*osv.Vulnerability
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			recs, err := osv.ReadDir(p)
-			if err != nil {
-				continue
-			}
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
-		} else if recs, err := exportRecords(p, remediateEpoch, false); err == nil {
-			vs = recs
-		} else if recs, err := osv.ReadPath(filepath.Clean(p)); err == nil {
-			for _, r := range recs {
-				vs = append(vs, r.Vuln)
-			}
+		doc, err := feed.ReadDocument(p, feed.Options{})
+		if err != nil {
+			continue
+		}
+		vs, err := documentRecords(doc, remediateEpoch)
+		if err != nil {
+			continue
 		}
 		for _, v := range vs {
 			adv, ok, err := osv.ToAdvisory(v, osv.ConvertOptions{})
