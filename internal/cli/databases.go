@@ -3,14 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/pkgaudit/pkgaudit/internal/decompress"
-	"github.com/pkgaudit/pkgaudit/osv"
-	"github.com/pkgaudit/pkgaudit/pkgsrc"
-	"github.com/pkgaudit/pkgaudit/vuxml"
+	"github.com/pkgaudit/pkgaudit/feed"
 )
 
 // This file holds what the publishing commands (site build, export osv)
@@ -31,53 +26,16 @@ func databasePaths(env *Env, files []string, configFile string) ([]string, error
 	return []string{cfg.FreeBSD.VulnXML}, nil
 }
 
-// sourceDocument is one database file read as the document it is: exactly
-// one of VuXML and Pkgsrc is set.
-type sourceDocument struct {
-	VuXML  *vuxml.Document
-	Pkgsrc *pkgsrc.File
-}
-
-// readSourceDocument reads the database at path, compressed or not, and
-// parses it by its content: VuXML (whole documents, year fragments, a
-// wrapper with its external entities) or pkg-vulnerabilities. OSV records
-// are refused: they are no source document.
-func readSourceDocument(path string, sourceList bool) (*sourceDocument, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+// readSourceDocument reads the database at path as its own document
+// (feed.ReadDocument): VuXML (whole documents, year fragments, a wrapper
+// with its external entities) or pkg-vulnerabilities, compressed or not.
+// OSV records are refused: they are no source document.
+func readSourceDocument(path string, sourceList bool) (*feed.Document, error) {
+	doc, err := feed.ReadDocument(path, feed.Options{Formats: []feed.Format{feed.VuXML, feed.Pkgsrc}, PkgsrcSourceList: sourceList})
+	if errors.Is(err, feed.ErrWrongFormat) {
+		return nil, fmt.Errorf("%w; OSV records cannot be published or exported again: give the VuXML or pkg-vulnerabilities file they came from", err)
 	}
-	plain, err := decompress.Bytes(raw, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	head := strings.TrimLeft(strings.TrimPrefix(string(plain[:min(len(plain), 512)]), "\xef\xbb\xbf"), " \t\r\n")
-	switch {
-	case strings.HasPrefix(head, "<"):
-		var doc *vuxml.Document
-		if decompress.Sniff(raw) == decompress.Plain {
-			doc, err = vuxml.ParseFile(path, vuxml.ParseOptions{}) // resolves a wrapper's entities
-		} else {
-			doc, err = vuxml.Parse(plain, vuxml.ParseOptions{FileName: path})
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &sourceDocument{VuXML: doc}, nil
-	case osv.Sniff(plain) || osv.SniffZip(plain):
-		return nil, fmt.Errorf("%s: holds OSV records, which cannot be published or exported again; give the VuXML or pkg-vulnerabilities file they came from", path)
-	case len(plain) == 0:
-		return nil, fmt.Errorf("%s: empty file", path)
-	}
-	pf, err := pkgsrc.Parse(path, raw, pkgsrc.Options{SourceList: sourceList})
-	if err != nil {
-		return nil, err
-	}
-	return &sourceDocument{Pkgsrc: pf}, nil
+	return doc, err
 }
 
 // parseTimeFlag reads a command-line time: YYYY-MM-DD (midnight UTC) or

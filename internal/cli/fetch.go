@@ -18,6 +18,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/fetch"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -325,7 +326,7 @@ func fetchBaseName(raw string) string {
 }
 
 func fetchReadKeyring(p string) (openpgp.EntityList, error) {
-	fh, err := os.Open(p)
+	fh, err := safeopen.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read keyring: %w", err)
 	}

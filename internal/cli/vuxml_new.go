@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/newentry"
 )
@@ -111,10 +112,7 @@ vi) is run on the file only with --edit.`,
 				}
 				return &codeError{ExitError, err}
 			}
-			if !st.Mode().IsRegular() {
-				return &codeError{ExitError, fmt.Errorf("%s is not a regular file", path)}
-			}
-			data, err := os.ReadFile(path)
+			data, err := safeopen.ReadFile(path)
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
