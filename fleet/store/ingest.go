@@ -1,0 +1,472 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pkgaudit/pkgaudit/fleet"
+)
+
+// pkgKey is a fleet.PkgKey as a map key.
+type pkgKey = fleet.PkgKey
+
+// Judge tells what affects package versions: the loaded databases.
+type Judge interface {
+	// ID identifies the databases' content.
+	ID() string
+	// Vulns returns, for each key, the advisories affecting it.
+	Vulns(ctx context.Context, keys []fleet.PkgKey) ([][]fleet.Vuln, error)
+}
+
+// HostFacts are what an agent tells about its host.
+type HostFacts struct {
+	Name            string
+	OS              string
+	Release         string
+	Arch            string
+	KernelVersion   string
+	UserlandVersion string
+	Tags            []string
+	AgentVersion    string
+}
+
+// Pkg is one package of an inventory.
+type Pkg struct {
+	Key    fleet.PkgKey
+	Origin string
+}
+
+// Inventory is the packages of the host (Jail "") or of one of its jails.
+type Inventory struct {
+	Jail     string
+	Packages []Pkg
+}
+
+// Report is one host's report: its facts and every inventory. It replaces
+// the host's inventories: a jail it does not list is gone.
+type Report struct {
+	Host        HostFacts
+	Inventories []Inventory
+}
+
+// IngestResult tells what a report changed.
+type IngestResult struct {
+	NewHost            bool
+	Added, Removed     int // inventory rows
+	Evaluated          int // package versions evaluated
+	NewFindings        int
+	ResolvedFindings   int
+	OpenFindings       int
+	VulnerablePackages int
+}
+
+// Ingest stores a report in one transaction: the host's facts, jails and
+// inventories (with their history), the package versions not yet
+// evaluated against j's databases (evaluated now, once for the whole
+// fleet), and the host's findings (new ones opened, gone ones resolved).
+func (s *Store) Ingest(ctx context.Context, r *Report, j Judge) (*IngestResult, error) {
+	if r.Host.Name == "" {
+		return nil, errors.New("report names no host")
+	}
+	// Distinct keys, in order (rows are locked in one order by every
+	// transaction).
+	seen := map[pkgKey]bool{}
+	var keys []pkgKey
+	jails := map[string]map[pkgKey]string{}
+	for _, inv := range r.Inventories {
+		m := jails[inv.Jail]
+		if m == nil {
+			m = map[pkgKey]string{}
+			jails[inv.Jail] = m
+		}
+		for _, p := range inv.Packages {
+			m[p.Key] = p.Origin
+			if !seen[p.Key] {
+				seen[p.Key] = true
+				keys = append(keys, p.Key)
+			}
+		}
+	}
+	if jails[""] == nil {
+		jails[""] = map[pkgKey]string{}
+	}
+	slices.SortFunc(keys, compareKeys)
+
+	var res *IngestResult
+	var created map[pkgKey]int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res = &IngestResult{}
+		created = map[pkgKey]int64{}
+		now := micros(s.now())
+		var hostID, first int64
+		h := &r.Host
+		err := tx.QueryRowContext(ctx, `INSERT INTO hosts (name, os, release, arch, kernel_version, userland_version, tags, agent_version, first_seen, last_seen)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			ON CONFLICT (name) DO UPDATE SET os = excluded.os, release = excluded.release, arch = excluded.arch,
+				kernel_version = excluded.kernel_version, userland_version = excluded.userland_version,
+				tags = excluded.tags, agent_version = excluded.agent_version, last_seen = excluded.last_seen
+			RETURNING id, first_seen`,
+			h.Name, h.OS, h.Release, h.Arch, h.KernelVersion, h.UserlandVersion, tagsJSON(h.Tags), h.AgentVersion, now).Scan(&hostID, &first)
+		if err != nil {
+			return fmt.Errorf("storing host: %w", err)
+		}
+		res.NewHost = first == now
+		if err := s.setTags(ctx, tx, hostID, h.Tags); err != nil {
+			return err
+		}
+		if err := s.setJails(ctx, tx, hostID, jails, now); err != nil {
+			return err
+		}
+		ids, err := s.pkgIDs(ctx, tx, keys, created)
+		if err != nil {
+			return err
+		}
+		if res.Evaluated, err = s.evaluate(ctx, tx, keys, ids, j); err != nil {
+			return err
+		}
+		if err := s.setInventory(ctx, tx, hostID, jails, ids, now, res); err != nil {
+			return err
+		}
+		if res.NewFindings, res.ResolvedFindings, err = s.syncFindings(ctx, tx, "host_id", hostID, now); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL`, hostID).Scan(&res.OpenFindings); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT jail, pkgversion_id FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL) AS x`, hostID).Scan(&res.VulnerablePackages); err != nil {
+			return err
+		}
+		if res.NewHost {
+			if err := s.event(ctx, tx, now, "host_new", h.Name, ""); err != nil {
+				return err
+			}
+		}
+		if res.NewFindings > 0 || res.ResolvedFindings > 0 {
+			d, _ := json.Marshal(map[string]int{"new": res.NewFindings, "resolved": res.ResolvedFindings})
+			if err := s.event(ctx, tx, now, "findings_changed", h.Name, string(d)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	for k, id := range created {
+		s.ids[k] = id
+	}
+	s.mu.Unlock()
+	return res, nil
+}
+
+func compareKeys(a, b pkgKey) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Version, b.Version); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.World, b.World); c != 0 {
+		return c
+	}
+	switch {
+	case a.Base == b.Base:
+		return 0
+	case b.Base:
+		return -1
+	}
+	return 1
+}
+
+func tagsJSON(tags []string) string {
+	if tags == nil {
+		tags = []string{}
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
+
+func (s *Store) event(ctx context.Context, tx *sql.Tx, at int64, kind, host, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (at, kind, host, detail) VALUES ($1, $2, $3, $4)`, at, kind, host, detail)
+	return err
+}
+
+func (s *Store) setTags(ctx context.Context, tx *sql.Tx, hostID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM host_tags WHERE host_id = $1`, hostID); err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, t := range tags {
+		if done[t] {
+			continue
+		}
+		done[t] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO host_tags (host_id, tag) VALUES ($1, $2)`, hostID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setJails records the jails reported (first/last seen) and marks the
+// others gone.
+func (s *Store) setJails(ctx context.Context, tx *sql.Tx, hostID int64, jails map[string]map[pkgKey]string, now int64) error {
+	for _, name := range sortedKeys(jails) {
+		if name == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jails (host_id, name, first_seen, last_seen) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (host_id, name) DO UPDATE SET last_seen = excluded.last_seen, gone_at = NULL`, hostID, name, now); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM jails WHERE host_id = $1 AND gone_at IS NULL`, hostID)
+	if err != nil {
+		return err
+	}
+	var gone []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := jails[n]; !ok {
+			gone = append(gone, n)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range gone {
+		if _, err := tx.ExecContext(ctx, `UPDATE jails SET gone_at = $3 WHERE host_id = $1 AND name = $2`, hostID, n, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pkgIDs returns the ids of keys, inserting the package versions not yet
+// known (those go into created, for the cache once committed).
+func (s *Store) pkgIDs(ctx context.Context, tx *sql.Tx, keys []pkgKey, created map[pkgKey]int64) (map[pkgKey]int64, error) {
+	ids := make(map[pkgKey]int64, len(keys))
+	s.mu.RLock()
+	for _, k := range keys {
+		if id, ok := s.ids[k]; ok {
+			ids[k] = id
+		}
+	}
+	s.mu.RUnlock()
+	for _, k := range keys {
+		if _, ok := ids[k]; ok {
+			continue
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM pkgversions WHERE name = $1 AND version = $2 AND world = $3 AND base = $4`,
+			k.Name, k.Version, k.World, boolInt(k.Base)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRowContext(ctx, `INSERT INTO pkgversions (name, version, world, base) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (name, version, world, base) DO UPDATE SET name = excluded.name RETURNING id`,
+				k.Name, k.Version, k.World, boolInt(k.Base)).Scan(&id)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storing package %s: %w", k, err)
+		}
+		ids[k] = id
+		created[k] = id
+	}
+	return ids, nil
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// evaluate evaluates the package versions among keys not yet evaluated
+// against j's databases and stores what affects them.
+func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map[pkgKey]int64, j Judge) (int, error) {
+	dbid := j.ID()
+	var todo []pkgKey
+	// Those evaluated under other databases (or never): one query per
+	// chunk of ids.
+	const chunk = 500
+	for i := 0; i < len(keys); i += chunk {
+		part := keys[i:min(i+chunk, len(keys))]
+		var b strings.Builder
+		args := []any{dbid}
+		b.WriteString(`SELECT id FROM pkgversions WHERE eval_db <> $1 AND id IN (`)
+		for n, k := range part {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			args = append(args, ids[k])
+			fmt.Fprintf(&b, "$%d", len(args))
+		}
+		b.WriteByte(')')
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return 0, err
+		}
+		stale := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			stale[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		for _, k := range part {
+			if stale[ids[k]] {
+				todo = append(todo, k)
+			}
+		}
+	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	vulns, err := j.Vulns(ctx, todo)
+	if err != nil {
+		return 0, fmt.Errorf("evaluating: %w", err)
+	}
+	for i, k := range todo {
+		if err := s.storeVulns(ctx, tx, ids[k], dbid, vulns[i]); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
+}
+
+// storeVulns replaces what affects one package version.
+func (s *Store) storeVulns(ctx context.Context, tx *sql.Tx, id int64, dbid string, vulns []fleet.Vuln) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $2 WHERE id = $1`, id, dbid); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pkg_vulns WHERE pkgversion_id = $1`, id); err != nil {
+		return err
+	}
+	for _, v := range vulns {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pkg_vulns (pkgversion_id, advisory_id, fixed_in) VALUES ($1, $2, $3)
+			ON CONFLICT (pkgversion_id, advisory_id) DO NOTHING`, id, v.AdvisoryID, v.FixedIn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setInventory replaces the host's inventories, recording each package
+// added and removed.
+func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jails map[string]map[pkgKey]string, ids map[pkgKey]int64, now int64, res *IngestResult) error {
+	type row struct {
+		jail string
+		id   int64
+	}
+	want := map[row]string{}
+	for jail, m := range jails {
+		for k, origin := range m {
+			want[row{jail, ids[k]}] = origin
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT jail, pkgversion_id, origin FROM inventory WHERE host_id = $1`, hostID)
+	if err != nil {
+		return err
+	}
+	have := map[row]string{}
+	for rows.Next() {
+		var r row
+		var origin string
+		if err := rows.Scan(&r.jail, &r.id, &origin); err != nil {
+			rows.Close()
+			return err
+		}
+		have[r] = origin
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var removed, added []row
+	for r := range have {
+		if _, ok := want[r]; !ok {
+			removed = append(removed, r)
+		}
+	}
+	for r := range want {
+		if _, ok := have[r]; !ok {
+			added = append(added, r)
+		}
+	}
+	cmp := func(a, b row) int {
+		if c := strings.Compare(a.jail, b.jail); c != 0 {
+			return c
+		}
+		return int(a.id - b.id)
+	}
+	slices.SortFunc(removed, cmp)
+	slices.SortFunc(added, cmp)
+	for _, r := range removed {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM inventory WHERE host_id = $1 AND jail = $2 AND pkgversion_id = $3`, hostID, r.jail, r.id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'removed', $4)`, hostID, r.jail, r.id, now); err != nil {
+			return err
+		}
+	}
+	for _, r := range added {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES ($1, $2, $3, $4, $5)`, hostID, r.jail, r.id, want[r], now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'added', $4)`, hostID, r.jail, r.id, now); err != nil {
+			return err
+		}
+	}
+	for r, origin := range want {
+		if old, ok := have[r]; ok && old != origin {
+			if _, err := tx.ExecContext(ctx, `UPDATE inventory SET origin = $4 WHERE host_id = $1 AND jail = $2 AND pkgversion_id = $3`, hostID, r.jail, r.id, origin); err != nil {
+				return err
+			}
+		}
+	}
+	res.Added, res.Removed = len(added), len(removed)
+	return nil
+}
+
+// syncFindings opens the findings the inventory and the package versions'
+// advisories imply and resolves those they no longer do, for one host
+// (col "host_id") or one package version (col "pkgversion_id").
+func (s *Store) syncFindings(ctx context.Context, tx *sql.Tx, col string, id, now int64) (opened, resolved int, err error) {
+	if col != "host_id" && col != "pkgversion_id" {
+		return 0, 0, fmt.Errorf("syncFindings: bad scope %q", col)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO findings (host_id, jail, pkgversion_id, advisory_id, first_seen)
+		SELECT i.host_id, i.jail, i.pkgversion_id, v.advisory_id, $2
+		FROM inventory i JOIN pkg_vulns v ON v.pkgversion_id = i.pkgversion_id
+		WHERE i.`+col+` = $1 AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.host_id = i.host_id AND f.jail = i.jail
+			AND f.pkgversion_id = i.pkgversion_id AND f.advisory_id = v.advisory_id AND f.resolved_at IS NULL)`, id, now)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ := res.RowsAffected()
+	res, err = tx.ExecContext(ctx, `UPDATE findings SET resolved_at = $2
+		WHERE `+col+` = $1 AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM inventory i JOIN pkg_vulns v ON v.pkgversion_id = i.pkgversion_id
+			WHERE i.host_id = findings.host_id AND i.jail = findings.jail AND i.pkgversion_id = findings.pkgversion_id AND v.advisory_id = findings.advisory_id)`, id, now)
+	if err != nil {
+		return 0, 0, err
+	}
+	m, _ := res.RowsAffected()
+	return int(n), int(m), nil
+}
