@@ -256,3 +256,36 @@ func SortPackages(pkgs []inventory.Package) []inventory.Package {
 	}
 	return out[:w]
 }
+
+// Vulns returns what affects each key (DB as a store judge).
+func (db *DB) Vulns(ctx context.Context, keys []PkgKey) ([][]Vuln, error) {
+	return Vulns(ctx, db, keys)
+}
+
+// ReportDatabases describes the databases as pkgaudit audit's reports do.
+func (db *DB) ReportDatabases() []report.Database {
+	out := make([]report.Database, 0, len(db.infos))
+	for _, info := range db.infos {
+		format := string(info.Format)
+		if info.Format == feed.Pkgsrc {
+			format = "pkg-vulnerabilities"
+		}
+		out = append(out, report.Database{Path: info.Path, Format: format, SHA256: hex.EncodeToString(info.Hash[:]),
+			Entries: info.Entries, Modified: info.ModTime})
+	}
+	return out
+}
+
+// Ecosystem is the purl namespace of reports, as pkgaudit audit chooses
+// it: pkgsrc when every database is a pkg-vulnerabilities file.
+func (db *DB) Ecosystem() string {
+	if len(db.infos) == 0 {
+		return WorldFreeBSD
+	}
+	for _, info := range db.infos {
+		if info.Format != feed.Pkgsrc {
+			return WorldFreeBSD
+		}
+	}
+	return WorldPkgsrc
+}
