@@ -226,23 +226,23 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-// The example file of the README is valid and is what the tests use.
+// The example file of docs/fetch.md is valid and is what the tests use.
 func TestReadmeExample(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../docs/fetch.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := strings.Index(string(readme), "# /usr/local/etc/pkgaudit.toml\n")
 	if start < 0 {
-		t.Fatal("README has no example pkgaudit.toml")
+		t.Fatal("docs/fetch.md has no example pkgaudit.toml")
 	}
 	end := strings.Index(string(readme[start:]), "```")
 	example := string(readme[start : start+end])
 	want, _ := os.ReadFile("testdata/example.toml")
 	if example != string(want) {
-		t.Errorf("README example differs from testdata/example.toml:\n%s", example)
+		t.Errorf("docs/fetch.md example differs from testdata/example.toml:\n%s", example)
 	}
-	if err := Check([]byte(example), "README"); err != nil {
+	if err := Check([]byte(example), "docs/fetch.md"); err != nil {
 		t.Error(err)
 	}
 	c, err := LoadPaths(filepath.Join("testdata", "example.toml"), envOf(nil), noPaths())

@@ -255,3 +255,55 @@ func TestChromium(t *testing.T) {
 		t.Errorf("JavaScript exceptions: %q", *exceptions)
 	}
 }
+
+// At a phone's width (390 CSS pixels) no page of the site is wider than
+// the screen: every page kind is loaded, the document's scroll width is
+// compared with the viewport, and the elements that stick out are named.
+func TestChromiumNarrow(t *testing.T) {
+	const width, height = 390, 844
+	ctx, exceptions := browser(t, width, height)
+	dir, advisory, _, _ := browserSite(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+
+	pkgPages, _ := filepath.Glob(filepath.Join(dir, "pkg-openssl*.html"))
+	if len(pkgPages) == 0 {
+		pkgPages, _ = filepath.Glob(filepath.Join(dir, "packages", "*.html"))
+	}
+	pages := []string{"index.html", "packages.html", "cves.html", "search.html", "about.html", advisory}
+	if len(pkgPages) > 0 {
+		rel, _ := filepath.Rel(dir, pkgPages[0])
+		pages = append(pages, filepath.ToSlash(rel))
+	}
+	for _, page := range pages {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(page))); err != nil {
+			t.Errorf("%s: %v", page, err)
+			continue
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"+page), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			const w = document.documentElement.clientWidth, out = [];
+			if (document.documentElement.scrollWidth <= w) return out;
+			for (const e of document.querySelectorAll("body *")) {
+				const r = e.getBoundingClientRect();
+				if (r.right > w + 1 && r.width > 0) {
+					out.push(e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " right=" + Math.round(r.right));
+					if (out.length >= 8) break;
+				}
+			}
+			return out.length ? out : ["scrollWidth " + document.documentElement.scrollWidth];
+		})()`))
+		if err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		if len(wide) > 0 {
+			t.Errorf("%s overflows a %d px viewport: %s", page, width, strings.Join(wide, "; "))
+		}
+		screenshot(t, ctx, "narrow-"+strings.ReplaceAll(strings.TrimSuffix(page, ".html"), "/", "-")+".png", width, height)
+	}
+	if len(*exceptions) > 0 {
+		t.Errorf("JavaScript exceptions: %q", *exceptions)
+	}
+}
