@@ -17,7 +17,7 @@ import (
 )
 
 func (s *Server) routes() []route {
-	return []route{
+	rs := []route{
 		{"GET", "/api/v1/openapi.json", public, s.getOpenAPI},
 		{"POST", "/api/v1/reports", agents, s.postReport},
 		{"GET", "/api/v1/hosts", readers, s.getHosts},
@@ -28,6 +28,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/packages/{name}/hosts", readers, s.getPackageHosts},
 		{"GET", "/api/v1/summary", readers, s.getSummary},
 	}
+	// Exceptions (issue 14, fleet/server/exceptions.go).
+	rs = append(rs, s.exceptionRoutes()...)
+	return rs
 }
 
 func (s *Server) getOpenAPI(w http.ResponseWriter, _ *http.Request, _ *store.Token) {

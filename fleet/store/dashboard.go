@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 )
@@ -239,4 +241,13 @@ type NameCount struct {
 	Name     string
 	Hosts    int
 	Versions int
+}
+
+// TokenByID returns a token by id (revoked ones too).
+func (s *Store) TokenByID(ctx context.Context, id int64) (*Token, error) {
+	t, _, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return t, err
 }
