@@ -498,4 +498,3 @@ func TestConcurrentReports(t *testing.T) {
 		}
 	})
 }
-
