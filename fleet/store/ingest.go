@@ -296,6 +296,18 @@ func boolInt(b bool) int64 {
 // against j's databases and stores what affects them.
 func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map[pkgKey]int64, j Judge) (int, error) {
 	dbid := j.ID()
+	// A process whose databases are not the store's (another process
+	// reloaded first) evaluates only what was never evaluated; its own
+	// reload evaluates those again.
+	var cur string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'db_id'`).Scan(&cur)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	cond := `eval_db <> $1`
+	if cur != "" && cur != dbid {
+		cond = `eval_db = '' AND $1 <> ''`
+	}
 	var todo []pkgKey
 	// Those evaluated under other databases (or never): one query per
 	// chunk of ids.
@@ -304,7 +316,7 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 		part := keys[i:min(i+chunk, len(keys))]
 		var b strings.Builder
 		args := []any{dbid}
-		b.WriteString(`SELECT id FROM pkgversions WHERE eval_db <> $1 AND id IN (`)
+		b.WriteString(`SELECT id FROM pkgversions WHERE ` + cond + ` AND id IN (`)
 		for n, k := range part {
 			if n > 0 {
 				b.WriteByte(',')
@@ -418,21 +430,43 @@ func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jail
 	}
 	slices.SortFunc(removed, cmp)
 	slices.SortFunc(added, cmp)
-	for _, r := range removed {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM inventory WHERE host_id = $1 AND jail = $2 AND pkgversion_id = $3`, hostID, r.jail, r.id); err != nil {
+	now2 := now
+	for i := 0; i < len(removed); {
+		// One statement per jail's run of removed rows.
+		j := i
+		for j < len(removed) && removed[j].jail == removed[i].jail && j-i < 500 {
+			j++
+		}
+		args := []any{hostID, removed[i].jail}
+		var b strings.Builder
+		b.WriteString(`DELETE FROM inventory WHERE host_id = $1 AND jail = $2 AND pkgversion_id IN (`)
+		for k, r := range removed[i:j] {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			args = append(args, r.id)
+			fmt.Fprintf(&b, "$%d", len(args))
+		}
+		b.WriteByte(')')
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'removed', $4)`, hostID, r.jail, r.id, now); err != nil {
-			return err
-		}
+		i = j
 	}
+	changes := make([][]any, 0, len(removed)+len(added))
+	for _, r := range removed {
+		changes = append(changes, []any{hostID, r.jail, r.id, "removed", now2})
+	}
+	rows2 := make([][]any, 0, len(added))
 	for _, r := range added {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES ($1, $2, $3, $4, $5)`, hostID, r.jail, r.id, want[r], now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'added', $4)`, hostID, r.jail, r.id, now); err != nil {
-			return err
-		}
+		rows2 = append(rows2, []any{hostID, r.jail, r.id, want[r], now2})
+		changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES `, rows2); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES `, changes); err != nil {
+		return err
 	}
 	for r, origin := range want {
 		if old, ok := have[r]; ok && old != origin {
@@ -469,4 +503,34 @@ func (s *Store) syncFindings(ctx context.Context, tx *sql.Tx, col string, id, no
 	}
 	m, _ := res.RowsAffected()
 	return int(n), int(m), nil
+}
+
+// insertRows inserts rows with multi-row VALUES statements of at most 200
+// rows each.
+func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any) error {
+	const chunk = 200
+	for i := 0; i < len(rows); i += chunk {
+		part := rows[i:min(i+chunk, len(rows))]
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, len(part)*len(part[0]))
+		for k, r := range part {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for c, v := range r {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				args = append(args, v)
+				fmt.Fprintf(&b, "$%d", len(args))
+			}
+			b.WriteByte(')')
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
