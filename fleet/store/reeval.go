@@ -164,10 +164,8 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		if err != nil {
 			return err
 		}
-		for i, id := range ids {
-			if err := s.storeVulns(ctx, tx, id, dbid, vulns[i]); err != nil {
-				return err
-			}
+		if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+			return err
 		}
 		res.Evaluated = len(ids)
 		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE eval_db <> $1`, dbid); err != nil {
@@ -235,10 +233,10 @@ func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid st
 	if err != nil {
 		return err
 	}
-	for i, id := range ids {
-		if err := s.storeVulns(ctx, tx, id, dbid, vulns[i]); err != nil {
-			return err
-		}
+	if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+		return err
+	}
+	for _, id := range ids {
 		n, m, err := s.syncFindings(ctx, tx, "pkgversion_id", id, now)
 		if err != nil {
 			return err
