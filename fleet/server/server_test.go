@@ -345,15 +345,18 @@ func TestHostileReports(t *testing.T) {
 		if code, b := post(big); code != 413 {
 			t.Errorf("oversize body: %d %s", code, b)
 		}
-		// Gzip bomb: 100 MB of spaces compress to ~100 KB.
-		var bomb bytes.Buffer
+		// Gzip bomb: 100 MB of spaces in about 100 KB, as gzip members of
+		// 1 MiB each (one compressed once, repeated).
+		var bomb, member bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
 		zw.Write([]byte(`{"version":1,"host":{"name":"bomb"},"inventories":[`))
-		chunk := bytes.Repeat([]byte(" "), 1<<20)
-		for range 100 {
-			zw.Write(chunk)
-		}
 		zw.Close()
+		zw, _ = gzip.NewWriterLevel(&member, gzip.BestCompression)
+		zw.Write(bytes.Repeat([]byte(" "), 1<<20))
+		zw.Close()
+		for range 100 {
+			bomb.Write(member.Bytes())
+		}
 		if code, b := post(bomb.Bytes()); code != 413 {
 			t.Errorf("gzip bomb (%d bytes): %d %s", bomb.Len(), code, b)
 		}
@@ -498,4 +501,3 @@ func TestConcurrentReports(t *testing.T) {
 		}
 	})
 }
-

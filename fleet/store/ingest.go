@@ -264,23 +264,60 @@ func (s *Store) pkgIDs(ctx context.Context, tx *sql.Tx, keys []pkgKey, created m
 		}
 	}
 	s.mu.RUnlock()
+	var missing []pkgKey
 	for _, k := range keys {
-		if _, ok := ids[k]; ok {
-			continue
+		if _, ok := ids[k]; !ok {
+			missing = append(missing, k)
 		}
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM pkgversions WHERE name = $1 AND version = $2 AND world = $3 AND base = $4`,
-			k.Name, k.Version, k.World, boolInt(k.Base)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `INSERT INTO pkgversions (name, version, world, base) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (name, version, world, base) DO UPDATE SET name = excluded.name RETURNING id`,
-				k.Name, k.Version, k.World, boolInt(k.Base)).Scan(&id)
+	}
+	// Insert those not known (in key order, so that concurrent reports
+	// meet in one order), then read all their ids.
+	const chunk = 200
+	for i := 0; i < len(missing); i += chunk {
+		part := missing[i:min(i+chunk, len(missing))]
+		rows := make([][]any, len(part))
+		for n, k := range part {
+			rows[n] = []any{k.Name, k.Version, k.World, boolInt(k.Base)}
 		}
+		if err := insertRows(ctx, tx, `INSERT INTO pkgversions (name, version, world, base) VALUES `, rows,
+			` ON CONFLICT (name, version, world, base) DO NOTHING`); err != nil {
+			return nil, fmt.Errorf("storing package versions: %w", err)
+		}
+		var b strings.Builder
+		args := make([]any, 0, 4*len(part))
+		b.WriteString(`SELECT id, name, version, world, base FROM pkgversions WHERE (name, version, world, base) IN (VALUES `)
+		for n, k := range part {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			args = append(args, k.Name, k.Version, k.World, boolInt(k.Base))
+			fmt.Fprintf(&b, "($%d, $%d, $%d, CAST($%d AS BIGINT))", len(args)-3, len(args)-2, len(args)-1, len(args))
+		}
+		b.WriteByte(')')
+		rs, err := tx.QueryContext(ctx, b.String(), args...)
 		if err != nil {
-			return nil, fmt.Errorf("storing package %s: %w", k, err)
+			return nil, err
 		}
-		ids[k] = id
-		created[k] = id
+		for rs.Next() {
+			var id, base int64
+			var k pkgKey
+			if err := rs.Scan(&id, &k.Name, &k.Version, &k.World, &base); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			k.Base = base != 0
+			ids[k] = id
+			created[k] = id
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range missing {
+		if _, ok := ids[k]; !ok {
+			return nil, fmt.Errorf("package version %s not stored", k)
+		}
 	}
 	return ids, nil
 }
@@ -296,6 +333,18 @@ func boolInt(b bool) int64 {
 // against j's databases and stores what affects them.
 func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map[pkgKey]int64, j Judge) (int, error) {
 	dbid := j.ID()
+	// A process whose databases are not the store's (another process
+	// reloaded first) evaluates only what was never evaluated; its own
+	// reload evaluates those again.
+	var cur string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'db_id'`).Scan(&cur)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	cond := `eval_db <> $1`
+	if cur != "" && cur != dbid {
+		cond = `eval_db = '' AND $1 <> ''`
+	}
 	var todo []pkgKey
 	// Those evaluated under other databases (or never): one query per
 	// chunk of ids.
@@ -304,7 +353,7 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 		part := keys[i:min(i+chunk, len(keys))]
 		var b strings.Builder
 		args := []any{dbid}
-		b.WriteString(`SELECT id FROM pkgversions WHERE eval_db <> $1 AND id IN (`)
+		b.WriteString(`SELECT id FROM pkgversions WHERE ` + cond + ` AND id IN (`)
 		for n, k := range part {
 			if n > 0 {
 				b.WriteByte(',')
@@ -343,29 +392,14 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 	if err != nil {
 		return 0, fmt.Errorf("evaluating: %w", err)
 	}
+	pids := make([]int64, len(todo))
 	for i, k := range todo {
-		if err := s.storeVulns(ctx, tx, ids[k], dbid, vulns[i]); err != nil {
-			return 0, err
-		}
+		pids[i] = ids[k]
+	}
+	if err := s.storeVulnsBatch(ctx, tx, pids, dbid, vulns); err != nil {
+		return 0, err
 	}
 	return len(todo), nil
-}
-
-// storeVulns replaces what affects one package version.
-func (s *Store) storeVulns(ctx context.Context, tx *sql.Tx, id int64, dbid string, vulns []fleet.Vuln) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $2 WHERE id = $1`, id, dbid); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pkg_vulns WHERE pkgversion_id = $1`, id); err != nil {
-		return err
-	}
-	for _, v := range vulns {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pkg_vulns (pkgversion_id, advisory_id, fixed_in) VALUES ($1, $2, $3)
-			ON CONFLICT (pkgversion_id, advisory_id) DO NOTHING`, id, v.AdvisoryID, v.FixedIn); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // setInventory replaces the host's inventories, recording each package
@@ -418,21 +452,43 @@ func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jail
 	}
 	slices.SortFunc(removed, cmp)
 	slices.SortFunc(added, cmp)
-	for _, r := range removed {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM inventory WHERE host_id = $1 AND jail = $2 AND pkgversion_id = $3`, hostID, r.jail, r.id); err != nil {
+	now2 := now
+	for i := 0; i < len(removed); {
+		// One statement per jail's run of removed rows.
+		j := i
+		for j < len(removed) && removed[j].jail == removed[i].jail && j-i < 500 {
+			j++
+		}
+		args := []any{hostID, removed[i].jail}
+		var b strings.Builder
+		b.WriteString(`DELETE FROM inventory WHERE host_id = $1 AND jail = $2 AND pkgversion_id IN (`)
+		for k, r := range removed[i:j] {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			args = append(args, r.id)
+			fmt.Fprintf(&b, "$%d", len(args))
+		}
+		b.WriteByte(')')
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'removed', $4)`, hostID, r.jail, r.id, now); err != nil {
-			return err
-		}
+		i = j
 	}
+	changes := make([][]any, 0, len(removed)+len(added))
+	for _, r := range removed {
+		changes = append(changes, []any{hostID, r.jail, r.id, "removed", now2})
+	}
+	rows2 := make([][]any, 0, len(added))
 	for _, r := range added {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES ($1, $2, $3, $4, $5)`, hostID, r.jail, r.id, want[r], now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES ($1, $2, $3, 'added', $4)`, hostID, r.jail, r.id, now); err != nil {
-			return err
-		}
+		rows2 = append(rows2, []any{hostID, r.jail, r.id, want[r], now2})
+		changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES `, rows2); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO inventory_changes (host_id, jail, pkgversion_id, change, at) VALUES `, changes); err != nil {
+		return err
 	}
 	for r, origin := range want {
 		if old, ok := have[r]; ok && old != origin {
@@ -469,4 +525,79 @@ func (s *Store) syncFindings(ctx context.Context, tx *sql.Tx, col string, id, no
 	}
 	m, _ := res.RowsAffected()
 	return int(n), int(m), nil
+}
+
+// insertRows inserts rows with multi-row VALUES statements of at most 200
+// rows each.
+func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any, suffix ...string) error {
+	const chunk = 200
+	for i := 0; i < len(rows); i += chunk {
+		part := rows[i:min(i+chunk, len(rows))]
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, len(part)*len(part[0]))
+		for k, r := range part {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for c, v := range r {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				args = append(args, v)
+				fmt.Fprintf(&b, "$%d", len(args))
+			}
+			b.WriteByte(')')
+		}
+		for _, x := range suffix {
+			b.WriteString(x)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeVulnsBatch replaces what affects each package version of ids
+// (vulns[i] for ids[i]).
+func (s *Store) storeVulnsBatch(ctx context.Context, tx *sql.Tx, ids []int64, dbid string, vulns [][]fleet.Vuln) error {
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		part := ids[i:min(i+chunk, len(ids))]
+		in, args := inList(part, 1)
+		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE id IN (`+in+`)`, append([]any{dbid}, args...)...); err != nil {
+			return err
+		}
+		in, args = inList(part, 0)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pkg_vulns WHERE pkgversion_id IN (`+in+`)`, args...); err != nil {
+			return err
+		}
+		var rows [][]any
+		for n, id := range part {
+			for _, v := range vulns[i+n] {
+				rows = append(rows, []any{id, v.AdvisoryID, v.FixedIn})
+			}
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO pkg_vulns (pkgversion_id, advisory_id, fixed_in) VALUES `, rows,
+			` ON CONFLICT (pkgversion_id, advisory_id) DO NOTHING`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inList is "$k+1,$k+2,..." for ids, and the arguments.
+func inList(ids []int64, k int) (string, []any) {
+	var b strings.Builder
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", k+i+1)
+		args[i] = id
+	}
+	return b.String(), args
 }

@@ -53,11 +53,14 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		now := micros(s.now())
 		if cur == dbid {
-			return nil
+			// Another process (or this one) is at these databases
+			// already; only package versions evaluated meanwhile against
+			// others (a process that had not reloaded yet) are done again.
+			return s.reevalStale(ctx, tx, c, dbid, now, res)
 		}
 		res.Changed = true
-		now := micros(s.now())
 		// Which advisories changed.
 		old := map[string]string{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, fingerprint FROM advisories`)
@@ -161,10 +164,8 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		if err != nil {
 			return err
 		}
-		for i, id := range ids {
-			if err := s.storeVulns(ctx, tx, id, dbid, vulns[i]); err != nil {
-				return err
-			}
+		if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+			return err
 		}
 		res.Evaluated = len(ids)
 		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE eval_db <> $1`, dbid); err != nil {
@@ -202,4 +203,47 @@ func (s *Store) DBID(ctx context.Context) (string, error) {
 		return "", nil
 	}
 	return v, err
+}
+
+// reevalStale evaluates again the package versions evaluated against
+// other databases than dbid, the store's.
+func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid string, now int64, res *ReevalResult) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, version, world, base FROM pkgversions WHERE eval_db <> $1 ORDER BY id`, dbid)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	var keys []fleet.PkgKey
+	for rows.Next() {
+		var id, base int64
+		var k fleet.PkgKey
+		if err := rows.Scan(&id, &k.Name, &k.Version, &k.World, &base); err != nil {
+			rows.Close()
+			return err
+		}
+		k.Base = base != 0
+		ids = append(ids, id)
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	vulns, err := c.Vulns(ctx, keys)
+	if err != nil {
+		return err
+	}
+	if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		n, m, err := s.syncFindings(ctx, tx, "pkgversion_id", id, now)
+		if err != nil {
+			return err
+		}
+		res.NewFindings += n
+		res.ResolvedFindings += m
+	}
+	res.Evaluated = len(ids)
+	return nil
 }

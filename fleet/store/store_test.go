@@ -462,3 +462,69 @@ func TestConcurrentIngest(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoProcessesOneDatabase opens one PostgreSQL store twice (two server
+// processes): reports through both are all kept, a database change applied
+// by both at once is done once (under the advisory lock), and a package
+// version one of them evaluated against older databases is evaluated again
+// when it reloads.
+func TestTwoProcessesOneDatabase(t *testing.T) {
+	spec := storetest.Postgres(t)
+	ctx := context.Background()
+	c := newClock()
+	s1, s2 := open(t, spec, c), open(t, spec, c)
+	db1 := &fakeDB{id: "db1", vulns: map[string][]fleet.Vuln{"curl-8.5.0": {{AdvisoryID: "A"}}}}
+	if _, err := s1.Reevaluate(ctx, db1); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		s := s1
+		if i%2 == 1 {
+			s = s2
+		}
+		wg.Go(func() {
+			_, err := s.Ingest(ctx, report(fmt.Sprintf("h%02d", i), map[string][]string{"": {"curl-8.5.0", "xrdb-1.0.9", fmt.Sprintf("own-%d", i)}}), db1)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	db2 := &fakeDB{id: "db2", vulns: map[string][]fleet.Vuln{"curl-8.5.0": {{AdvisoryID: "A"}}, "xrdb-1.0.9": {{AdvisoryID: "X"}}}}
+	res := make([]*store.ReevalResult, 2)
+	for i, s := range []*store.Store{s1, s2} {
+		wg.Go(func() {
+			var err error
+			if res[i], err = s.Reevaluate(ctx, db2); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if res[0] == nil || res[1] == nil || res[0].Changed == res[1].Changed || res[0].NewFindings+res[1].NewFindings != 40 {
+		t.Fatalf("two processes re-evaluating: %+v %+v", res[0], res[1])
+	}
+	// s2 has not reloaded yet: a new version it evaluates is stamped with
+	// its databases, and evaluated again once it reloads.
+	if _, err := s2.Ingest(ctx, report("late", map[string][]string{"": {"xrdb-1.0.9", "new-1"}}), db1); err != nil {
+		t.Fatal(err)
+	}
+	db2.takeEvaluated()
+	r, err := s2.Reevaluate(ctx, db2)
+	if err != nil || r.Changed || r.Evaluated != 1 {
+		t.Errorf("reload after a stale evaluation: %+v %v", r, err)
+	}
+	if got := db2.takeEvaluated(); !slices.Equal(got, []string{"new-1"}) {
+		t.Errorf("evaluated again %v", got)
+	}
+	sm, _ := s1.Summary(ctx, time.Time{})
+	if sm.Hosts != 41 || sm.OpenFindings != 81 {
+		t.Errorf("summary %+v", sm)
+	}
+}
