@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"database/sql"
 	"errors"
 	"strings"
@@ -250,4 +252,22 @@ func (s *Store) TokenByID(ctx context.Context, id int64) (*Token, error) {
 		return nil, ErrNotFound
 	}
 	return t, err
+}
+
+// SessionKey returns the key that signs dashboard login cookies, made
+// (random, 256 bits) by the first process that asks: every server process
+// sharing the store signs and accepts the same cookies.
+func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('session_key', $1) ON CONFLICT (key) DO NOTHING`, hex.EncodeToString(raw[:])); err != nil {
+		return nil, err
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'session_key'`).Scan(&v); err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(v)
 }

@@ -40,6 +40,8 @@ type serverFlags struct {
 	logFormat, logLvl  string
 	noEOL              bool
 	noExternalEntities bool
+	// Dashboard, alerts, metrics (server_dash.go).
+	dash dashFlags
 }
 
 const serverLong = `Runs the fleet server: agents (pkgaudit report) send their hosts'
@@ -87,6 +89,7 @@ func newServerCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.logLvl, "log-level", "info", "log level: debug, info, warn, error")
 	fl.BoolVar(&f.noEOL, "no-eol", false, "skip pkgsrc end-of-life entries")
 	fl.BoolVar(&f.noExternalEntities, "no-external-entities", false, "refuse the external entities of a vuln.xml wrapper")
+	addDashFlags(fl, &f.dash) // server_dash.go
 	c.AddCommand(newServerTokenCmd(env))
 	return c
 }
@@ -135,12 +138,19 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	}
 	defer st.Close()
 	srv := server.New(server.Config{Store: st, Logger: log, Rate: f.rate, Burst: f.burst, StaleAfter: f.staleAfter, ToolVersion: Version})
+	dash, err := setupDash(ctx, &f.dash, f, st, srv, log) // server_dash.go
+	if err != nil {
+		return err
+	}
 	load := func() error {
 		db, err := fleet.Open(paths, fleet.OpenOptions{NoEOL: f.noEOL || auditEnvNoEOL(env)})
 		if err != nil {
 			return err
 		}
-		_, err = srv.SetDB(ctx, db)
+		start := time.Now()
+		if _, err = srv.SetDB(ctx, db); err == nil {
+			dash.loaded(ctx, db, time.Since(start)) // server_dash.go
+		}
 		return err
 	}
 	if fetching {
@@ -161,7 +171,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
-	hs := server.HTTPServer(f.listen, srv, log)
+	hs := server.HTTPServer(f.listen, dash.handler, log)
 	errc := make(chan error, 1)
 	go func() {
 		if f.tlsCert != "" {
