@@ -135,6 +135,10 @@ func SinkName(url string) string {
 
 const mailSink = "mail"
 
+// KeepEvents is how long alert events stay in the outbox: one a sink
+// could not take in that time is dropped.
+const KeepEvents = 30 * 24 * time.Hour
+
 // RunOnce applies the exceptions, records stale hosts and feed problems,
 // and delivers what is pending to every sink.
 func (w *Worker) RunOnce(ctx context.Context) error {
@@ -144,6 +148,11 @@ func (w *Worker) RunOnce(ctx context.Context) error {
 	var errs []error
 	if err := st.ApplyExceptions(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("applying exceptions: %w", err))
+	}
+	if n, err := st.PruneOutbox(ctx, w.cfg.Now().Add(-KeepEvents)); err != nil {
+		errs = append(errs, fmt.Errorf("pruning the outbox: %w", err))
+	} else if n > 0 {
+		w.cfg.Logger.Info("alert events pruned", "events", n)
 	}
 	if !w.Enabled() {
 		return errors.Join(errs...)

@@ -214,3 +214,21 @@ func TestOutbox(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneOutbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, spec string) {
+		ctx := context.Background()
+		c := newClock()
+		s := open(t, spec, c)
+		s.AddOutbox(ctx, "host.stale", "old", "{}")
+		s.Delivered(ctx, "a", 1)
+		c.add(time.Hour)
+		s.AddOutbox(ctx, "host.stale", "new", "{}")
+		if n, err := s.PruneOutbox(ctx, c.now().Add(-time.Minute)); err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v", n, err)
+		}
+		if ev, _ := s.Pending(ctx, "b", 0); len(ev) != 1 || ev[0].Subject != "new" {
+			t.Errorf("left %+v", ev)
+		}
+	})
+}

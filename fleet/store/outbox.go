@@ -141,3 +141,23 @@ func (s *Store) StaleHosts(ctx context.Context, before time.Time) (map[string]ti
 	}
 	return out, rows.Err()
 }
+
+// PruneOutbox deletes the events recorded before t (delivered or not)
+// and what was delivered of them.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		b := micros(before)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_done WHERE event_id IN (SELECT id FROM outbox WHERE created_at < $1)`, b); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE created_at < $1`, b)
+		if err != nil {
+			return err
+		}
+		m, _ := res.RowsAffected()
+		n = int(m)
+		return nil
+	})
+	return n, err
+}
