@@ -157,6 +157,12 @@ func (w *Worker) RunOnce(ctx context.Context) error {
 	if !w.Enabled() {
 		return errors.Join(errs...)
 	}
+	// One process of those sharing a store delivers at a time.
+	release, ok, err := st.TryAlertsLock(ctx)
+	if err != nil || !ok {
+		return errors.Join(append(errs, err)...)
+	}
+	defer release()
 	if err := w.check(ctx); err != nil {
 		errs = append(errs, err)
 	}

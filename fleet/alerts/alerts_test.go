@@ -195,3 +195,32 @@ func TestDisabled(t *testing.T) {
 		t.Errorf("%d events recorded while off", len(ev))
 	}
 }
+
+// Two workers on one PostgreSQL store: one delivers at a time.
+func TestAlertsLock(t *testing.T) {
+	ctx := context.Background()
+	spec := storetest.Postgres(t)
+	a, err := store.Open(ctx, spec, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := store.Open(ctx, spec, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	release, ok, err := a.TryAlertsLock(ctx)
+	if err != nil || !ok {
+		t.Fatalf("first lock: %v %v", ok, err)
+	}
+	if _, ok, err := b.TryAlertsLock(ctx); err != nil || ok {
+		t.Fatalf("second process took the lock too: %v %v", ok, err)
+	}
+	release()
+	release2, ok, err := b.TryAlertsLock(ctx)
+	if err != nil || !ok {
+		t.Fatalf("after release: %v %v", ok, err)
+	}
+	release2()
+}

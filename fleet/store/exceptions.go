@@ -228,8 +228,10 @@ const coveringRule = `(SELECT 'exception:' || e.id FROM exceptions e WHERE e.del
 // applyExceptions marks every open finding with the rule covering it now
 // (or none): rules created, deleted or expired take effect.
 func (s *Store) applyExceptions(ctx context.Context, tx *sql.Tx) error {
+	// Only rows whose rule changes are written.
 	_, err := tx.ExecContext(ctx, `UPDATE findings SET ignored_by = `+coveringRule+`
-		WHERE resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))`, micros(s.now()))
+		WHERE resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
+		AND COALESCE(ignored_by, '') <> COALESCE(`+coveringRule+`, '')`, micros(s.now()))
 	return err
 }
 

@@ -161,3 +161,27 @@ func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int, error) 
 	})
 	return n, err
 }
+
+// alertsLock is the PostgreSQL advisory lock of the alert worker.
+const alertsLock = 0x706b6761_0100
+
+// TryAlertsLock takes the alert worker's lock when no other process
+// holds it (PostgreSQL; on SQLite, one process uses the store, and the
+// lock is always taken). release gives it back.
+func (s *Store) TryAlertsLock(ctx context.Context) (release func(), ok bool, err error) {
+	if s.kind != Postgres {
+		return func() {}, true, nil
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, int64(alertsLock)).Scan(&ok); err != nil || !ok {
+		conn.Close()
+		return nil, false, err
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(alertsLock))
+		conn.Close()
+	}, true, nil
+}
