@@ -332,6 +332,11 @@ func TestExceptionsAPI(t *testing.T) {
 		if code != 201 {
 			t.Fatalf("POST fleet: %d %s", code, body)
 		}
+		// The host's findings JSON marks it as audit --ignore-file does.
+		code, body = f.do(t, "GET", "/api/v1/hosts/db1/findings", f.viewer, nil)
+		if code != 200 || !strings.Contains(body, `"ignored": 1`) || !strings.Contains(body, `"vulnerable_packages": 0`) {
+			t.Errorf("findings JSON does not show the exception: %d %s", code, body)
+		}
 		code, body = f.do(t, "GET", "/api/v1/exceptions", f.viewer, nil)
 		if code != 200 || !strings.Contains(body, `"compensating control"`) || !strings.Contains(body, `"findings": 1`) {
 			t.Errorf("GET: %d %s", code, body)

@@ -296,6 +296,9 @@ func (s *Server) getHostFindings(w http.ResponseWriter, r *http.Request, _ *stor
 		return
 	}
 	in, err := s.input(r.Context(), db, pkgs, h.LastSeen)
+	if err == nil {
+		err = s.markAccepted(r.Context(), name, jail, in) // exceptions.go
+	}
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -5,6 +5,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pkgaudit/pkgaudit/fleet/store"
+	"github.com/pkgaudit/pkgaudit/report"
 )
 
 func (s *Server) exceptionRoutes() []route {
@@ -249,4 +251,48 @@ func (s *Server) getExceptionsTOML(w http.ResponseWriter, r *http.Request, _ *st
 	w.Header().Set("Content-Type", "application/toml; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(data)
+}
+
+// markAccepted marks the findings of in (host's jail's inventory) that an
+// exception covers as ignored by it, as audit --ignore-file marks those
+// an ignore rule covers.
+func (s *Server) markAccepted(ctx context.Context, host, jail string, in *report.Input) error {
+	fs, err := s.st.HostFindings(ctx, host, false)
+	if err != nil {
+		return err
+	}
+	type key struct{ pkg, adv string }
+	rule := map[key]int64{}
+	for _, f := range fs {
+		if id, ok := store.ExceptionID(f.IgnoredBy); ok && f.Jail == jail {
+			rule[key{f.Package.String(), f.AdvisoryID}] = id
+		}
+	}
+	if len(rule) == 0 {
+		return nil
+	}
+	list, err := s.st.Exceptions(ctx, true)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*store.Exception{}
+	for _, e := range list {
+		byID[e.ID] = e
+	}
+	for i := range in.Packages {
+		p := &in.Packages[i]
+		for j := range p.Findings {
+			f := &p.Findings[j]
+			e := byID[rule[key{p.Name + "-" + p.Version, f.ID()}]]
+			if e == nil || f.Ignored != nil {
+				continue
+			}
+			what := e.Advisory
+			if e.Scope != store.ScopeFleet {
+				what += " (" + e.Scope + " " + e.Target + ")"
+			}
+			f.Ignored = &report.Ignore{Rule: what, Reason: e.Reason, Until: e.Expires, Where: "fleet exception " + strconv.FormatInt(e.ID, 10)}
+		}
+	}
+	return nil
 }
