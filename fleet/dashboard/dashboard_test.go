@@ -337,6 +337,16 @@ func TestExceptionsAPI(t *testing.T) {
 		if code != 200 || !strings.Contains(body, `"ignored": 1`) || !strings.Contains(body, `"vulnerable_packages": 0`) {
 			t.Errorf("findings JSON does not show the exception: %d %s", code, body)
 		}
+		// A report's verdict leaves it out too.
+		rep := hostReport("db1", "FreeBSD", "13.4-RELEASE", []string{"db"}, "curl-8.5.0", "postgresql16-server-16.9")
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		json.NewEncoder(zw).Encode(rep)
+		zw.Close()
+		code, body = f.do(t, "POST", "/api/v1/reports", f.admin, b.Bytes(), "Content-Encoding", "gzip")
+		if code != 200 || !strings.Contains(body, `"vulnerabilities": 0`) || !strings.Contains(body, `"vulnerable_packages": 0`) {
+			t.Errorf("verdict with the finding accepted: %d %s", code, body)
+		}
 		code, body = f.do(t, "GET", "/api/v1/exceptions", f.viewer, nil)
 		if code != 200 || !strings.Contains(body, `"compensating control"`) || !strings.Contains(body, `"findings": 1`) {
 			t.Errorf("GET: %d %s", code, body)

@@ -103,6 +103,9 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, tok *store.T
 	advs := map[string]bool{}
 	for i, inv := range sr.Inventories {
 		in, err := s.input(r.Context(), db, inv.Packages, s.cfg.Now())
+		if err == nil {
+			err = s.markAccepted(r.Context(), rep.Host.Name, inv.Jail, in) // exceptions.go
+		}
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -110,7 +113,9 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, tok *store.T
 		v.Packages += len(in.Packages)
 		for _, p := range in.Packages {
 			for _, f := range p.Findings {
-				advs[f.ID()] = true
+				if f.Ignored == nil {
+					advs[f.ID()] = true
+				}
 			}
 		}
 		if inv.Jail != "" || i > 0 {
