@@ -501,3 +501,29 @@ func TestConcurrentReports(t *testing.T) {
 		}
 	})
 }
+
+// TestRestartKeepsEverything stops a server and starts another on the same
+// store: hosts, findings and their first-seen times, and tokens survive.
+func TestRestartKeepsEverything(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, spec string) {
+		f := newFixture(t, spec)
+		if code, body := f.do(t, "POST", "/api/v1/reports", f.agent, gz(t, hostReport("web1", "curl-8.5.0", "xrdb-1.0.9"))); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		_, before := f.do(t, "GET", "/api/v1/hosts/web1/findings", f.viewer, nil)
+		_, blastBefore := f.do(t, "GET", "/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts", f.viewer, nil)
+		f.ts.Close()
+		f.st.Close()
+
+		g := newFixture(t, spec)
+		_, after := g.do(t, "GET", "/api/v1/hosts/web1/findings", f.viewer, nil)
+		_, blastAfter := g.do(t, "GET", "/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts", f.viewer, nil)
+		if !bytes.Equal(before, after) || !bytes.Equal(blastBefore, blastAfter) {
+			t.Errorf("after a restart:\n%s\n%s\nbefore:\n%s\n%s", after, blastAfter, before, blastBefore)
+		}
+		// The first server's agent token is still bound to web1.
+		if code, _ := g.do(t, "POST", "/api/v1/reports", f.agent, gz(t, hostReport("web2", "curl-8.5.0"))); code != 403 {
+			t.Errorf("bound token after restart: %d", code)
+		}
+	})
+}

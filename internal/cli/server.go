@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -162,6 +163,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 		return &codeError{ExitError, err}
 	}
 	hs := server.HTTPServer(f.listen, srv, log)
+	hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	errc := make(chan error, 1)
 	go func() {
 		if f.tlsCert != "" {
