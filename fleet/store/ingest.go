@@ -132,13 +132,15 @@ func (s *Store) Ingest(ctx context.Context, r *Report, j Judge) (*IngestResult, 
 		if err := s.setInventory(ctx, tx, hostID, jails, ids, now, res); err != nil {
 			return err
 		}
-		if res.NewFindings, res.ResolvedFindings, err = s.syncFindings(ctx, tx, "host_id", hostID, now); err != nil {
-			return err
+		// Findings change only with the inventory or with what affects
+		// its package versions (a re-evaluation syncs those itself).
+		if res.Added > 0 || res.Removed > 0 || res.Evaluated > 0 {
+			if res.NewFindings, res.ResolvedFindings, err = s.syncFindings(ctx, tx, "host_id", hostID, now); err != nil {
+				return err
+			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL`, hostID).Scan(&res.OpenFindings); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT jail, pkgversion_id FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL) AS x`, hostID).Scan(&res.VulnerablePackages); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT jail || '/' || CAST(pkgversion_id AS TEXT)) FROM findings
+			WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL`, hostID).Scan(&res.OpenFindings, &res.VulnerablePackages); err != nil {
 			return err
 		}
 		if res.NewHost {
