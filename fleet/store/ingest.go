@@ -335,16 +335,21 @@ func boolInt(b bool) int64 {
 // against j's databases and stores what affects them.
 func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map[pkgKey]int64, j Judge) (int, error) {
 	dbid := j.ID()
-	// A process whose databases are not the store's (another process
-	// reloaded first) evaluates only what was never evaluated; its own
-	// reload evaluates those again.
-	var cur string
-	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'db_id'`).Scan(&cur)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	cur, gen, err := dbState(ctx, tx)
+	if err != nil {
 		return 0, err
 	}
-	cond := `eval_db <> $1`
-	if cur != "" && cur != dbid {
+	var cond string
+	switch {
+	case cur == "":
+		// Never re-evaluated: only the judge's own evaluations count.
+		cond = `eval_db <> $1`
+	case cur == dbid:
+		cond = `$1 <> '' AND NOT ` + currentEval
+	default:
+		// A process whose databases are not the store's (another process
+		// reloaded first) evaluates only what was never evaluated; its
+		// own reload evaluates those again.
 		cond = `eval_db = '' AND $1 <> ''`
 	}
 	var todo []pkgKey
@@ -398,7 +403,7 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 	for i, k := range todo {
 		pids[i] = ids[k]
 	}
-	if err := s.storeVulnsBatch(ctx, tx, pids, dbid, vulns); err != nil {
+	if err := s.storeVulnsBatch(ctx, tx, pids, dbid, gen, vulns); err != nil {
 		return 0, err
 	}
 	return len(todo), nil
@@ -564,12 +569,12 @@ func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any, su
 
 // storeVulnsBatch replaces what affects each package version of ids
 // (vulns[i] for ids[i]).
-func (s *Store) storeVulnsBatch(ctx context.Context, tx *sql.Tx, ids []int64, dbid string, vulns [][]fleet.Vuln) error {
+func (s *Store) storeVulnsBatch(ctx context.Context, tx *sql.Tx, ids []int64, dbid string, gen int64, vulns [][]fleet.Vuln) error {
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
 		part := ids[i:min(i+chunk, len(ids))]
-		in, args := inList(part, 1)
-		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE id IN (`+in+`)`, append([]any{dbid}, args...)...); err != nil {
+		in, args := inList(part, 2)
+		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1, eval_gen = $2 WHERE id IN (`+in+`)`, append([]any{dbid, gen}, args...)...); err != nil {
 			return err
 		}
 		in, args = inList(part, 0)
@@ -602,4 +607,18 @@ func inList(ids []int64, k int) (string, []any) {
 		args[i] = id
 	}
 	return b.String(), args
+}
+
+// currentEval holds for a package version (of pkgversions, unaliased)
+// whose evaluation is current: made against the databases of its
+// generation.
+const currentEval = `(eval_db <> '' AND EXISTS (SELECT 1 FROM db_history h WHERE h.gen = pkgversions.eval_gen AND h.db_id = pkgversions.eval_db))`
+
+// dbState returns the databases the store is at and their generation.
+func dbState(ctx context.Context, tx *sql.Tx) (string, int64, error) {
+	var cur string
+	var gen int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = 'db_id'), ''),
+		COALESCE((SELECT MAX(gen) FROM db_history), 0)`).Scan(&cur, &gen)
+	return cur, gen, err
 }

@@ -35,6 +35,7 @@ CREATE TABLE pkgversions (
 	world TEXT NOT NULL,
 	base INTEGER NOT NULL,
 	eval_db TEXT NOT NULL DEFAULT '',
+	eval_gen INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (name, version, world, base)
 );
 CREATE TABLE pkg_vulns (
@@ -97,6 +98,14 @@ CREATE TABLE tokens (
 	created_at INTEGER NOT NULL,
 	last_used INTEGER,
 	revoked_at INTEGER
+);
+-- Every set of databases the store was evaluated against, by generation:
+-- a package version evaluated against db_id at generation gen (its eval_db,
+-- eval_gen) is current as long as no advisory it concerns changed since.
+CREATE TABLE db_history (
+	gen INTEGER PRIMARY KEY,
+	db_id TEXT NOT NULL,
+	at INTEGER NOT NULL
 );
 CREATE TABLE meta (
 	key TEXT PRIMARY KEY,
