@@ -410,7 +410,8 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 }
 
 // setInventory replaces the host's inventories, recording each package
-// added and removed.
+// added and removed (a new host's first inventory is recorded only as the
+// inventory, since its first report).
 func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jails map[string]map[pkgKey]string, ids map[pkgKey]int64, now int64, res *IngestResult) error {
 	type row struct {
 		jail string
@@ -489,7 +490,11 @@ func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jail
 	rows2 := make([][]any, 0, len(added))
 	for _, r := range added {
 		rows2 = append(rows2, []any{hostID, r.jail, r.id, want[r], now2})
-		changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+		if !res.NewHost {
+			// A new host's first inventory is the baseline (its rows'
+			// since), not a change.
+			changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+		}
 	}
 	if err := insertRows(ctx, tx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES `, rows2); err != nil {
 		return err
