@@ -139,8 +139,7 @@ func (s *Store) Ingest(ctx context.Context, r *Report, j Judge) (*IngestResult, 
 				return err
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT jail || '/' || CAST(pkgversion_id AS TEXT)) FROM findings
-			WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL`, hostID).Scan(&res.OpenFindings, &res.VulnerablePackages); err != nil {
+		if err := tx.QueryRowContext(ctx, updateHostCounts+` WHERE id = $1 RETURNING open_findings, vulnerable_packages`, hostID).Scan(&res.OpenFindings, &res.VulnerablePackages); err != nil {
 			return err
 		}
 		if res.NewHost {
@@ -626,4 +625,25 @@ func dbState(ctx context.Context, tx *sql.Tx) (string, int64, error) {
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = 'db_id'), ''),
 		COALESCE((SELECT MAX(gen) FROM db_history), 0)`).Scan(&cur, &gen)
 	return cur, gen, err
+}
+
+// updateHostCounts recounts hosts' packages and open findings (followed by
+// a WHERE clause).
+const updateHostCounts = `UPDATE hosts SET
+	packages = (SELECT COUNT(*) FROM inventory i WHERE i.host_id = hosts.id),
+	open_findings = (SELECT COUNT(*) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
+	vulnerable_packages = (SELECT COUNT(DISTINCT f.jail || '/' || CAST(f.pkgversion_id AS TEXT)) FROM findings f
+		WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
+	vulnerabilities = (SELECT COUNT(DISTINCT f.advisory_id) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL)`
+
+// recountHosts recounts the hosts with any of the package versions ids.
+func recountHosts(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		in, args := inList(ids[i:min(i+chunk, len(ids))], 0)
+		if _, err := tx.ExecContext(ctx, updateHostCounts+` WHERE id IN (SELECT DISTINCT host_id FROM inventory WHERE pkgversion_id IN (`+in+`))`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -179,6 +179,9 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 			res.NewFindings += n
 			res.ResolvedFindings += m
 		}
+		if err := recountHosts(ctx, tx, ids); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('db_id', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, dbid); err != nil {
 			return err
 		}
@@ -245,5 +248,5 @@ func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid st
 		res.ResolvedFindings += m
 	}
 	res.Evaluated = len(ids)
-	return nil
+	return recountHosts(ctx, tx, ids)
 }

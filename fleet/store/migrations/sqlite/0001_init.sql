@@ -12,8 +12,14 @@ CREATE TABLE hosts (
 	tags TEXT NOT NULL DEFAULT '[]',
 	agent_version TEXT NOT NULL DEFAULT '',
 	first_seen INTEGER NOT NULL,
-	last_seen INTEGER NOT NULL
+	last_seen INTEGER NOT NULL,
+	-- Kept by every report and re-evaluation, for the host list.
+	packages INTEGER NOT NULL DEFAULT 0,
+	open_findings INTEGER NOT NULL DEFAULT 0,
+	vulnerable_packages INTEGER NOT NULL DEFAULT 0,
+	vulnerabilities INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX hosts_vulnerable ON hosts (vulnerable_packages);
 CREATE TABLE host_tags (
 	host_id INTEGER NOT NULL REFERENCES hosts(id),
 	tag TEXT NOT NULL,
