@@ -630,18 +630,22 @@ func dbState(ctx context.Context, tx *sql.Tx) (string, int64, error) {
 // updateHostCounts recounts hosts' packages and open findings (followed by
 // a WHERE clause).
 const updateHostCounts = `UPDATE hosts SET
-	packages = (SELECT COUNT(*) FROM inventory i WHERE i.host_id = hosts.id),
+	packages = (SELECT COUNT(*) FROM inventory i WHERE i.host_id = hosts.id),` + findingCounts
+
+// findingCounts recounts a host's open findings.
+const findingCounts = `
 	open_findings = (SELECT COUNT(*) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
 	vulnerable_packages = (SELECT COUNT(DISTINCT f.jail || '/' || CAST(f.pkgversion_id AS TEXT)) FROM findings f
 		WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
 	vulnerabilities = (SELECT COUNT(DISTINCT f.advisory_id) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL)`
 
-// recountHosts recounts the hosts with any of the package versions ids.
+// recountHosts recounts the open findings of the hosts with any of the
+// package versions ids.
 func recountHosts(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
 		in, args := inList(ids[i:min(i+chunk, len(ids))], 0)
-		if _, err := tx.ExecContext(ctx, updateHostCounts+` WHERE id IN (SELECT DISTINCT host_id FROM inventory WHERE pkgversion_id IN (`+in+`))`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET `+findingCounts+` WHERE id IN (SELECT DISTINCT host_id FROM inventory WHERE pkgversion_id IN (`+in+`))`, args...); err != nil {
 			return err
 		}
 	}

@@ -309,7 +309,7 @@ func newServerTokenCmd(env *Env) *cobra.Command {
 				return &codeError{ExitError, err}
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tROLE\tHOST\tHASH\tCREATED\tLAST USED\tREVOKED\tLABEL")
+			fmt.Fprintln(tw, "ID\tROLE\tHOST\tHASH\tCREATED\tLAST REPORT\tREVOKED\tLABEL")
 			ts := func(t time.Time) string {
 				if t.IsZero() {
 					return "-"
