@@ -69,6 +69,13 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request, tok *store.T
 		writeError(w, http.StatusServiceUnavailable, "no vulnerability database loaded yet")
 		return
 	}
+	// A bounded number of reports at once: each may hold tens of MB.
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-r.Context().Done():
+		return
+	}
 	rep, err := wire.Decode(r.Body, r.Header.Get("Content-Encoding"), s.cfg.Limits)
 	if err != nil {
 		var we *wire.Error

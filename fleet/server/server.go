@@ -45,6 +45,9 @@ type Config struct {
 	// StaleAfter is how long without a report makes a host stale
 	// (default 48 hours).
 	StaleAfter time.Duration
+	// Concurrency bounds the reports decoded and stored at once (default
+	// 8): each may hold up to Limits.MaxCompressed + MaxDecompressed bytes.
+	Concurrency int
 	// ToolVersion is pkgaudit's version, shown in findings.
 	ToolVersion string
 	// Now is the clock (time.Now when nil).
@@ -59,6 +62,7 @@ type Server struct {
 	db     atomic.Pointer[fleet.DB]
 	dbMu   sync.Mutex // one database change at a time in this process
 	limits *limiter
+	slots  chan struct{}
 	mux    *http.ServeMux
 }
 
@@ -83,7 +87,11 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, limits: newLimiter(cfg.Rate, cfg.Burst, cfg.Now)}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, limits: newLimiter(cfg.Rate, cfg.Burst, cfg.Now),
+		slots: make(chan struct{}, cfg.Concurrency)}
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes() {
 		s.mux.Handle(r.Method+" "+r.Pattern, s.wrap(r))

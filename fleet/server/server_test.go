@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -500,4 +501,82 @@ func TestConcurrentReports(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRestartKeepsEverything stops a server and starts another on the same
+// store: hosts, findings and their first-seen times, and tokens survive.
+func TestRestartKeepsEverything(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, spec string) {
+		f := newFixture(t, spec)
+		if code, body := f.do(t, "POST", "/api/v1/reports", f.agent, gz(t, hostReport("web1", "curl-8.5.0", "xrdb-1.0.9"))); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		_, before := f.do(t, "GET", "/api/v1/hosts/web1/findings", f.viewer, nil)
+		_, blastBefore := f.do(t, "GET", "/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts", f.viewer, nil)
+		f.ts.Close()
+		f.st.Close()
+
+		g := newFixture(t, spec)
+		_, after := g.do(t, "GET", "/api/v1/hosts/web1/findings", f.viewer, nil)
+		_, blastAfter := g.do(t, "GET", "/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts", f.viewer, nil)
+		if !bytes.Equal(before, after) || !bytes.Equal(blastBefore, blastAfter) {
+			t.Errorf("after a restart:\n%s\n%s\nbefore:\n%s\n%s", after, blastAfter, before, blastBefore)
+		}
+		// The first server's agent token is still bound to web1.
+		if code, _ := g.do(t, "POST", "/api/v1/reports", f.agent, gz(t, hostReport("web2", "curl-8.5.0"))); code != 403 {
+			t.Errorf("bound token after restart: %d", code)
+		}
+	})
+}
+
+func TestHTTPServerTimeouts(t *testing.T) {
+	hs := server.HTTPServer("127.0.0.1:0", http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 || hs.MaxHeaderBytes <= 0 {
+		t.Errorf("a timeout or bound is unset: %+v", hs)
+	}
+}
+
+// TestTwoServersOneDatabase runs two servers on one PostgreSQL store:
+// what one ingests the other serves, and a database change applied by both
+// at once is done once.
+func TestTwoServersOneDatabase(t *testing.T) {
+	spec := storetest.Postgres(t)
+	a := newFixture(t, spec)
+	b := newFixture(t, spec)
+	if code, body := a.do(t, "POST", "/api/v1/reports", a.admin, gz(t, hostReport("web1", "curl-8.5.0"))); code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	if code, body := b.do(t, "POST", "/api/v1/reports", a.agent, gz(t, hostReport("web2", "sudo-1.9.16p2"))); code != 200 {
+		t.Fatalf("a token made through one server, used on the other: %d %s", code, body)
+	}
+	code, body := b.do(t, "GET", "/api/v1/hosts?vulnerable=true", b.viewer, nil)
+	if code != 200 || !strings.Contains(string(body), `"web1"`) || !strings.Contains(string(body), `"web2"`) {
+		t.Errorf("hosts through the other server: %d %s", code, body)
+	}
+	db, err := fleet.Open([]string{"../../testdata/vuxml/vuln-2026.xml"}, fleet.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	changed := make([]bool, 2)
+	for i, f := range []*fixture{a, b} {
+		wg.Go(func() {
+			res, err := f.srv.SetDB(context.Background(), db)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			changed[i] = res.Changed
+		})
+	}
+	wg.Wait()
+	if changed[0] == changed[1] {
+		t.Errorf("both or neither re-evaluated: %v", changed)
+	}
+	for _, f := range []*fixture{a, b} {
+		code, body := f.do(t, "GET", "/api/v1/hosts?vulnerable=true", f.viewer, nil)
+		if code != 200 || strings.Contains(string(body), `"web`) {
+			t.Errorf("after the change (2026 entries only): %d %s", code, body)
+		}
+	}
 }

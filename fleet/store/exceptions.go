@@ -228,11 +228,39 @@ const coveringRule = `(SELECT 'exception:' || e.id FROM exceptions e WHERE e.del
 // applyExceptions marks every open finding with the rule covering it now
 // (or none): rules created, deleted or expired take effect.
 func (s *Store) applyExceptions(ctx context.Context, tx *sql.Tx) error {
-	// Only rows whose rule changes are written.
-	_, err := tx.ExecContext(ctx, `UPDATE findings SET ignored_by = `+coveringRule+`
-		WHERE resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
-		AND COALESCE(ignored_by, '') <> COALESCE(`+coveringRule+`, '')`, micros(s.now()))
-	return err
+	// Only rows whose rule changes are written, and the counts of their
+	// hosts (kept in the hosts' rows) recounted.
+	const changed = ` resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
+		AND COALESCE(ignored_by, '') <> COALESCE(` + coveringRule + `, '')`
+	now := micros(s.now())
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT host_id FROM findings WHERE`+changed, now)
+	if err != nil {
+		return err
+	}
+	var hosts []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		hosts = append(hosts, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(hosts) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE findings SET ignored_by = `+coveringRule+` WHERE`+changed, now); err != nil {
+		return err
+	}
+	const chunk = 500
+	for i := 0; i < len(hosts); i += chunk {
+		in, args := inList(hosts[i:min(i+chunk, len(hosts))], 0)
+		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET `+findingCounts+` WHERE id IN (`+in+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ApplyExceptions brings the open findings to the exceptions in force

@@ -132,6 +132,10 @@ func TestExceptions(t *testing.T) {
 		if o, a := openCount(t, s, "h1"); o != 3 || a != 0 {
 			t.Errorf("after expiry h1: %d open, %d accepted; want 3, 0", o, a)
 		}
+		// The hosts' kept counts follow.
+		if h1, _ := s.Host(ctx, "h1"); h1.VulnerablePackages != 3 || h1.Vulnerabilities != 3 {
+			t.Errorf("h1 counts %d packages, %d advisories after expiry; want 3, 3", h1.VulnerablePackages, h1.Vulnerabilities)
+		}
 	})
 }
 

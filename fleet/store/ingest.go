@@ -132,13 +132,14 @@ func (s *Store) Ingest(ctx context.Context, r *Report, j Judge) (*IngestResult, 
 		if err := s.setInventory(ctx, tx, hostID, jails, ids, now, res); err != nil {
 			return err
 		}
-		if res.NewFindings, res.ResolvedFindings, err = s.syncFindings(ctx, tx, "host_id", hostID, now); err != nil {
-			return err
+		// Findings change only with the inventory or with what affects
+		// its package versions (a re-evaluation syncs those itself).
+		if res.Added > 0 || res.Removed > 0 || res.Evaluated > 0 {
+			if res.NewFindings, res.ResolvedFindings, err = s.syncFindings(ctx, tx, "host_id", hostID, now); err != nil {
+				return err
+			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL`, hostID).Scan(&res.OpenFindings); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT jail, pkgversion_id FROM findings WHERE host_id = $1 AND resolved_at IS NULL AND ignored_by IS NULL) AS x`, hostID).Scan(&res.VulnerablePackages); err != nil {
+		if err := tx.QueryRowContext(ctx, updateHostCounts+` WHERE id = $1 RETURNING open_findings, vulnerable_packages`, hostID).Scan(&res.OpenFindings, &res.VulnerablePackages); err != nil {
 			return err
 		}
 		if res.NewHost {
@@ -333,16 +334,21 @@ func boolInt(b bool) int64 {
 // against j's databases and stores what affects them.
 func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map[pkgKey]int64, j Judge) (int, error) {
 	dbid := j.ID()
-	// A process whose databases are not the store's (another process
-	// reloaded first) evaluates only what was never evaluated; its own
-	// reload evaluates those again.
-	var cur string
-	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'db_id'`).Scan(&cur)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	cur, gen, err := dbState(ctx, tx)
+	if err != nil {
 		return 0, err
 	}
-	cond := `eval_db <> $1`
-	if cur != "" && cur != dbid {
+	var cond string
+	switch {
+	case cur == "":
+		// Never re-evaluated: only the judge's own evaluations count.
+		cond = `eval_db <> $1`
+	case cur == dbid:
+		cond = `$1 <> '' AND NOT ` + currentEval
+	default:
+		// A process whose databases are not the store's (another process
+		// reloaded first) evaluates only what was never evaluated; its
+		// own reload evaluates those again.
 		cond = `eval_db = '' AND $1 <> ''`
 	}
 	var todo []pkgKey
@@ -396,14 +402,15 @@ func (s *Store) evaluate(ctx context.Context, tx *sql.Tx, keys []pkgKey, ids map
 	for i, k := range todo {
 		pids[i] = ids[k]
 	}
-	if err := s.storeVulnsBatch(ctx, tx, pids, dbid, vulns); err != nil {
+	if err := s.storeVulnsBatch(ctx, tx, pids, dbid, gen, vulns); err != nil {
 		return 0, err
 	}
 	return len(todo), nil
 }
 
 // setInventory replaces the host's inventories, recording each package
-// added and removed.
+// added and removed (a new host's first inventory is recorded only as the
+// inventory, since its first report).
 func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jails map[string]map[pkgKey]string, ids map[pkgKey]int64, now int64, res *IngestResult) error {
 	type row struct {
 		jail string
@@ -482,7 +489,11 @@ func (s *Store) setInventory(ctx context.Context, tx *sql.Tx, hostID int64, jail
 	rows2 := make([][]any, 0, len(added))
 	for _, r := range added {
 		rows2 = append(rows2, []any{hostID, r.jail, r.id, want[r], now2})
-		changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+		if !res.NewHost {
+			// A new host's first inventory is the baseline (its rows'
+			// since), not a change.
+			changes = append(changes, []any{hostID, r.jail, r.id, "added", now2})
+		}
 	}
 	if err := insertRows(ctx, tx, `INSERT INTO inventory (host_id, jail, pkgversion_id, origin, since) VALUES `, rows2); err != nil {
 		return err
@@ -562,12 +573,12 @@ func insertRows(ctx context.Context, tx *sql.Tx, prefix string, rows [][]any, su
 
 // storeVulnsBatch replaces what affects each package version of ids
 // (vulns[i] for ids[i]).
-func (s *Store) storeVulnsBatch(ctx context.Context, tx *sql.Tx, ids []int64, dbid string, vulns [][]fleet.Vuln) error {
+func (s *Store) storeVulnsBatch(ctx context.Context, tx *sql.Tx, ids []int64, dbid string, gen int64, vulns [][]fleet.Vuln) error {
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
 		part := ids[i:min(i+chunk, len(ids))]
-		in, args := inList(part, 1)
-		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE id IN (`+in+`)`, append([]any{dbid}, args...)...); err != nil {
+		in, args := inList(part, 2)
+		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1, eval_gen = $2 WHERE id IN (`+in+`)`, append([]any{dbid, gen}, args...)...); err != nil {
 			return err
 		}
 		in, args = inList(part, 0)
@@ -600,4 +611,43 @@ func inList(ids []int64, k int) (string, []any) {
 		args[i] = id
 	}
 	return b.String(), args
+}
+
+// currentEval holds for a package version (of pkgversions, unaliased)
+// whose evaluation is current: made against the databases of its
+// generation.
+const currentEval = `(eval_db <> '' AND EXISTS (SELECT 1 FROM db_history h WHERE h.gen = pkgversions.eval_gen AND h.db_id = pkgversions.eval_db))`
+
+// dbState returns the databases the store is at and their generation.
+func dbState(ctx context.Context, tx *sql.Tx) (string, int64, error) {
+	var cur string
+	var gen int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = 'db_id'), ''),
+		COALESCE((SELECT MAX(gen) FROM db_history), 0)`).Scan(&cur, &gen)
+	return cur, gen, err
+}
+
+// updateHostCounts recounts hosts' packages and open findings (followed by
+// a WHERE clause).
+const updateHostCounts = `UPDATE hosts SET
+	packages = (SELECT COUNT(*) FROM inventory i WHERE i.host_id = hosts.id),` + findingCounts
+
+// findingCounts recounts a host's open findings.
+const findingCounts = `
+	open_findings = (SELECT COUNT(*) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
+	vulnerable_packages = (SELECT COUNT(DISTINCT f.jail || '/' || CAST(f.pkgversion_id AS TEXT)) FROM findings f
+		WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
+	vulnerabilities = (SELECT COUNT(DISTINCT f.advisory_id) FROM findings f WHERE f.host_id = hosts.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL)`
+
+// recountHosts recounts the open findings of the hosts with any of the
+// package versions ids.
+func recountHosts(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		in, args := inList(ids[i:min(i+chunk, len(ids))], 0)
+		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET `+findingCounts+` WHERE id IN (SELECT DISTINCT host_id FROM inventory WHERE pkgversion_id IN (`+in+`))`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -39,9 +39,7 @@ type HostFilter struct {
 }
 
 const hostColumns = `h.id, h.name, h.os, h.release, h.arch, h.kernel_version, h.userland_version, h.tags, h.agent_version, h.first_seen, h.last_seen,
-	(SELECT COUNT(*) FROM (SELECT DISTINCT f.jail, f.pkgversion_id FROM findings f WHERE f.host_id = h.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL) AS vp),
-	(SELECT COUNT(DISTINCT f.advisory_id) FROM findings f WHERE f.host_id = h.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL),
-	(SELECT COUNT(*) FROM inventory i WHERE i.host_id = h.id)`
+	h.vulnerable_packages, h.vulnerabilities, h.packages`
 
 func scanHost(rows interface{ Scan(...any) error }) (int64, *Host, error) {
 	var h Host
@@ -59,7 +57,7 @@ func scanHost(rows interface{ Scan(...any) error }) (int64, *Host, error) {
 	return id, &h, nil
 }
 
-const openFinding = `EXISTS (SELECT 1 FROM findings f WHERE f.host_id = h.id AND f.resolved_at IS NULL AND f.ignored_by IS NULL)`
+const openFinding = `h.vulnerable_packages > 0`
 
 // Hosts lists hosts by name, and tells whether more follow.
 func (s *Store) Hosts(ctx context.Context, f HostFilter) ([]*Host, bool, error) {
@@ -306,7 +304,7 @@ func (s *Store) Summary(ctx context.Context, staleBefore time.Time) (*Summary, e
 	var sm Summary
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM hosts),
-		(SELECT COUNT(DISTINCT host_id) FROM findings WHERE resolved_at IS NULL AND ignored_by IS NULL),
+		(SELECT COUNT(*) FROM hosts WHERE vulnerable_packages > 0),
 		(SELECT COUNT(*) FROM hosts WHERE last_seen < $1),
 		(SELECT COUNT(*) FROM findings WHERE resolved_at IS NULL AND ignored_by IS NULL),
 		(SELECT COUNT(*) FROM pkgversions),

@@ -48,9 +48,8 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 			}
 		}
 		dbid := c.ID()
-		var cur string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'db_id'`).Scan(&cur)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		cur, gen, err := dbState(ctx, tx)
+		if err != nil {
 			return err
 		}
 		now := micros(s.now())
@@ -58,7 +57,11 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 			// Another process (or this one) is at these databases
 			// already; only package versions evaluated meanwhile against
 			// others (a process that had not reloaded yet) are done again.
-			return s.reevalStale(ctx, tx, c, dbid, now, res)
+			return s.reevalStale(ctx, tx, c, dbid, gen, now, res)
+		}
+		gen++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO db_history (gen, db_id, at) VALUES ($1, $2, $3)`, gen, dbid, now); err != nil {
+			return err
 		}
 		res.Changed = true
 		// Which advisories changed.
@@ -107,7 +110,7 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		todo := map[int64]fleet.PkgKey{}
 		all := map[int64]fleet.PkgKey{}
 		evalDB := map[int64]string{}
-		rows, err = tx.QueryContext(ctx, `SELECT id, name, version, world, base, eval_db FROM pkgversions`)
+		rows, err = tx.QueryContext(ctx, `SELECT id, name, version, world, base, CASE WHEN `+currentEval+` THEN 'ok' ELSE '' END FROM pkgversions`)
 		if err != nil {
 			return err
 		}
@@ -129,7 +132,7 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		}
 		match := c.Matcher(changed)
 		for id, k := range all {
-			if evalDB[id] != cur || match(k) {
+			if evalDB[id] != "ok" || match(k) {
 				todo[id] = k
 			}
 		}
@@ -164,13 +167,10 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 		if err != nil {
 			return err
 		}
-		if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+		if err := s.storeVulnsBatch(ctx, tx, ids, dbid, gen, vulns); err != nil {
 			return err
 		}
 		res.Evaluated = len(ids)
-		if _, err := tx.ExecContext(ctx, `UPDATE pkgversions SET eval_db = $1 WHERE eval_db <> $1`, dbid); err != nil {
-			return err
-		}
 		for _, id := range ids {
 			n, m, err := s.syncFindings(ctx, tx, "pkgversion_id", id, now)
 			if err != nil {
@@ -178,6 +178,9 @@ func (s *Store) Reevaluate(ctx context.Context, c DBChange) (*ReevalResult, erro
 			}
 			res.NewFindings += n
 			res.ResolvedFindings += m
+		}
+		if err := recountHosts(ctx, tx, ids); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('db_id', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, dbid); err != nil {
 			return err
@@ -207,8 +210,8 @@ func (s *Store) DBID(ctx context.Context) (string, error) {
 
 // reevalStale evaluates again the package versions evaluated against
 // other databases than dbid, the store's.
-func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid string, now int64, res *ReevalResult) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, version, world, base FROM pkgversions WHERE eval_db <> $1 ORDER BY id`, dbid)
+func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid string, gen, now int64, res *ReevalResult) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, version, world, base FROM pkgversions WHERE NOT `+currentEval+` ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -233,7 +236,7 @@ func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid st
 	if err != nil {
 		return err
 	}
-	if err := s.storeVulnsBatch(ctx, tx, ids, dbid, vulns); err != nil {
+	if err := s.storeVulnsBatch(ctx, tx, ids, dbid, gen, vulns); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -245,5 +248,5 @@ func (s *Store) reevalStale(ctx context.Context, tx *sql.Tx, c DBChange, dbid st
 		res.ResolvedFindings += m
 	}
 	res.Evaluated = len(ids)
-	return nil
+	return recountHosts(ctx, tx, ids)
 }

@@ -101,10 +101,8 @@ func Open(ctx context.Context, spec string, opts Options) (*Store, error) {
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Set("_txlock", "immediate")
-		s.db, err = sql.Open("sqlite", "file:"+dsn+"?"+q.Encode())
-		if err == nil {
-			s.db.SetMaxOpenConns(1)
-		}
+		s.db = openSQLite("file:" + dsn + "?" + q.Encode())
+		s.db.SetMaxOpenConns(1)
 	case Postgres:
 		s.db, err = sql.Open("pgx", dsn)
 		if err == nil {

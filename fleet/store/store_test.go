@@ -202,7 +202,7 @@ func TestIngestFindingsHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hist) != 8 || !hist[0].At.Equal(c.now()) {
+		if len(hist) != 4 || !hist[0].At.Equal(c.now()) {
 			t.Errorf("history %+v", hist)
 		}
 		h, err := s.Host(ctx, "h1")

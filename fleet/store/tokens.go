@@ -32,7 +32,7 @@ type Token struct {
 	// apart in listings.
 	Prefix    string
 	CreatedAt time.Time
-	LastUsed  time.Time
+	LastUsed  time.Time // an agent token's last report
 	RevokedAt time.Time
 }
 
@@ -142,7 +142,9 @@ func (s *Store) Authenticate(ctx context.Context, tok string) (*Token, error) {
 // host (enrolment on first use), and tells whether the token may report
 // for host: bound to it before or now.
 func (s *Store) BindToken(ctx context.Context, id int64, host string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET host = $2, last_used = $3 WHERE id = $1 AND role = 'agent' AND host = '' AND revoked_at IS NULL`, id, host, micros(s.now()))
+	// Bound to host already, or bound now; either way its last use.
+	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET host = $2, last_used = $3
+		WHERE id = $1 AND role = 'agent' AND (host = $2 OR host = '') AND revoked_at IS NULL`, id, host, micros(s.now()))
 	if err != nil {
 		return false, err
 	}

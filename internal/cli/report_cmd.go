@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +25,7 @@ func init() { register(newReportCmd) }
 
 type reportFlags struct {
 	server, token, tokenFile string
+	caFile                   string
 	host                     string
 	tags                     []string
 	jails                    []string
@@ -68,6 +71,7 @@ func newReportCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.server, "server", "", "the fleet server's URL (http://host:port or https://...)")
 	fl.StringVar(&f.token, "token", "", "the agent token (see pkgaudit server token create)")
 	fl.StringVar(&f.tokenFile, "token-file", "", "read the token from FILE (keeps it out of the process list)")
+	fl.StringVar(&f.caFile, "ca-file", "", "trust the server certificates signed by the CAs in this PEM file (instead of the system's)")
 	fl.StringVar(&f.host, "host", "", "the host's name (default: the system's host name)")
 	fl.StringArrayVar(&f.tags, "tag", nil, "a tag for the host (repeatable)")
 	fl.StringArrayVar(&f.jails, "jail", nil, "also report the packages of the running jail NAME, or of all of them (repeatable)")
@@ -160,7 +164,21 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	if err := rep.Check(wire.DefaultLimits); err != nil {
 		return &codeError{ExitError, err}
 	}
-	c := &agent.Client{Server: f.server, Token: tok, Attempts: f.attempts, HTTP: &http.Client{Timeout: f.timeout}}
+	hc := &http.Client{Timeout: f.timeout}
+	if f.caFile != "" {
+		pem, err := os.ReadFile(f.caFile)
+		if err != nil {
+			return &codeError{ExitError, err}
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return &codeError{ExitError, fmt.Errorf("--ca-file %s holds no PEM certificate", f.caFile)}
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		hc.Transport = tr
+	}
+	c := &agent.Client{Server: f.server, Token: tok, Attempts: f.attempts, HTTP: hc}
 	v, err := c.Send(ctx, rep)
 	if err != nil {
 		return &codeError{ExitError, fmt.Errorf("report to %s: %w", f.server, err)}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -172,6 +173,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 		return &codeError{ExitError, err}
 	}
 	hs := server.HTTPServer(f.listen, dash.handler, log)
+	hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	errc := make(chan error, 1)
 	go func() {
 		if f.tlsCert != "" {
@@ -317,7 +319,7 @@ func newServerTokenCmd(env *Env) *cobra.Command {
 				return &codeError{ExitError, err}
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tROLE\tHOST\tHASH\tCREATED\tLAST USED\tREVOKED\tLABEL")
+			fmt.Fprintln(tw, "ID\tROLE\tHOST\tHASH\tCREATED\tLAST REPORT\tREVOKED\tLABEL")
 			ts := func(t time.Time) string {
 				if t.IsZero() {
 					return "-"

@@ -3,8 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +23,7 @@ import (
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/fleet/store/storetest"
+	"github.com/pkgaudit/pkgaudit/internal/pkgdbtest"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -48,7 +57,7 @@ func startServer(t *testing.T, args ...string) (url string, log *syncBuffer) {
 			t.Errorf("server: %v", err)
 		}
 	})
-	re := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+	re := regexp.MustCompile(`url=(https?://127\.0\.0\.1:\d+)`)
 	for range 500 {
 		if m := re.FindStringSubmatch(log.String()); m != nil {
 			return m[1], log
@@ -191,4 +200,84 @@ func TestServerContract(t *testing.T) {
 			t.Errorf("bad role: %d %s", code, errOut)
 		}
 	})
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key.
+func selfSigned(t *testing.T, dir string) (cert, key string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pkgaudit test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	return cert, key
+}
+
+// TestServerTLS serves HTTPS with --tls-cert/--tls-key; the agent trusts
+// it with --ca-file and refuses it without.
+func TestServerTLS(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := selfSigned(t, dir)
+	spec := "sqlite:" + filepath.Join(dir, "fleet.db")
+	out, _, code := run(t, "", "server", "token", "create", "--store", spec, "--role", "admin")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	tok := strings.TrimSpace(out)
+	url, _ := startServer(t, "--store", spec, "-f", "../../testdata/vuxml/vuln-2025.xml", "--tls-cert", cert, "--tls-key", key)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %s", url)
+	}
+	if _, errOut, code := run(t, "curl-8.5.0\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--ca-file", cert, "--print"); code != 1 {
+		t.Errorf("report over TLS: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "curl-8.5.0\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--attempts", "1"); code != 2 || !strings.Contains(errOut, "certificate") {
+		t.Errorf("report to an untrusted certificate: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "server", "--store", spec, "--tls-cert", cert); code != 2 || !strings.Contains(errOut, "--tls-key") {
+		t.Errorf("--tls-cert alone: %d %s", code, errOut)
+	}
+}
+
+// TestReportJails reads the running jails through jls(8) (a fake one on
+// PATH) and each jail's package database.
+func TestReportJails(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "jails", "www")
+	os.MkdirAll(filepath.Join(root, "var/db/pkg"), 0o755)
+	pkgdbtest.Build(t, filepath.Join(root, "var/db/pkg"), []pkgdbtest.Pkg{{Name: "curl", Version: "8.5.0", Origin: "ftp/curl"}})
+	bin := t.TempDir()
+	os.WriteFile(filepath.Join(bin, "jls"), []byte("#!/bin/sh\necho www "+root+"\necho empty "+filepath.Join(dir, "jails", "empty")+"\n"), 0o755)
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	spec := "sqlite:" + filepath.Join(dir, "fleet.db")
+	out, _, _ := run(t, "", "server", "token", "create", "--store", spec, "--role", "admin")
+	tok := strings.TrimSpace(out)
+	url, _ := startServer(t, "--store", spec, "-f", "../../testdata/vuxml/vuln-2025.xml")
+	out, errOut, code := run(t, "xrdb-1.0.9\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "all", "--print")
+	if code != 1 || !strings.Contains(out, "jail www:\ncurl-8.5.0 is vulnerable:") || !strings.Contains(out, "jail empty:\n0 problem(s)") {
+		t.Errorf("--jail all: %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := run(t, "", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "nope"); code != 2 || !strings.Contains(errOut, "jail nope is not running") {
+		t.Errorf("--jail nope: %d %s", code, errOut)
+	}
+	var h struct {
+		Jails []string `json:"jails"`
+	}
+	if code := apiGet(t, url+"/api/v1/hosts/h", tok, &h); code != 200 || len(h.Jails) != 2 {
+		t.Errorf("host jails: %d %+v", code, h)
+	}
 }

@@ -12,8 +12,14 @@ CREATE TABLE hosts (
 	tags TEXT NOT NULL DEFAULT '[]',
 	agent_version TEXT NOT NULL DEFAULT '',
 	first_seen BIGINT NOT NULL,
-	last_seen BIGINT NOT NULL
+	last_seen BIGINT NOT NULL,
+	-- Kept by every report and re-evaluation, for the host list.
+	packages BIGINT NOT NULL DEFAULT 0,
+	open_findings BIGINT NOT NULL DEFAULT 0,
+	vulnerable_packages BIGINT NOT NULL DEFAULT 0,
+	vulnerabilities BIGINT NOT NULL DEFAULT 0
 );
+CREATE INDEX hosts_vulnerable ON hosts (vulnerable_packages);
 CREATE TABLE host_tags (
 	host_id BIGINT NOT NULL REFERENCES hosts(id),
 	tag TEXT NOT NULL,
@@ -35,6 +41,7 @@ CREATE TABLE pkgversions (
 	world TEXT NOT NULL,
 	base BIGINT NOT NULL,
 	eval_db TEXT NOT NULL DEFAULT '',
+	eval_gen BIGINT NOT NULL DEFAULT 0,
 	UNIQUE (name, version, world, base)
 );
 CREATE TABLE pkg_vulns (
@@ -97,6 +104,14 @@ CREATE TABLE tokens (
 	created_at BIGINT NOT NULL,
 	last_used BIGINT,
 	revoked_at BIGINT
+);
+-- Every set of databases the store was evaluated against, by generation:
+-- a package version evaluated against db_id at generation gen (its eval_db,
+-- eval_gen) is current as long as no advisory it concerns changed since.
+CREATE TABLE db_history (
+	gen BIGINT PRIMARY KEY,
+	db_id TEXT NOT NULL,
+	at BIGINT NOT NULL
 );
 CREATE TABLE meta (
 	key TEXT PRIMARY KEY,

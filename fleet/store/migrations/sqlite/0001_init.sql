@@ -12,8 +12,14 @@ CREATE TABLE hosts (
 	tags TEXT NOT NULL DEFAULT '[]',
 	agent_version TEXT NOT NULL DEFAULT '',
 	first_seen INTEGER NOT NULL,
-	last_seen INTEGER NOT NULL
+	last_seen INTEGER NOT NULL,
+	-- Kept by every report and re-evaluation, for the host list.
+	packages INTEGER NOT NULL DEFAULT 0,
+	open_findings INTEGER NOT NULL DEFAULT 0,
+	vulnerable_packages INTEGER NOT NULL DEFAULT 0,
+	vulnerabilities INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX hosts_vulnerable ON hosts (vulnerable_packages);
 CREATE TABLE host_tags (
 	host_id INTEGER NOT NULL REFERENCES hosts(id),
 	tag TEXT NOT NULL,
@@ -35,6 +41,7 @@ CREATE TABLE pkgversions (
 	world TEXT NOT NULL,
 	base INTEGER NOT NULL,
 	eval_db TEXT NOT NULL DEFAULT '',
+	eval_gen INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (name, version, world, base)
 );
 CREATE TABLE pkg_vulns (
@@ -97,6 +104,14 @@ CREATE TABLE tokens (
 	created_at INTEGER NOT NULL,
 	last_used INTEGER,
 	revoked_at INTEGER
+);
+-- Every set of databases the store was evaluated against, by generation:
+-- a package version evaluated against db_id at generation gen (its eval_db,
+-- eval_gen) is current as long as no advisory it concerns changed since.
+CREATE TABLE db_history (
+	gen INTEGER PRIMARY KEY,
+	db_id TEXT NOT NULL,
+	at INTEGER NOT NULL
 );
 CREATE TABLE meta (
 	key TEXT PRIMARY KEY,
