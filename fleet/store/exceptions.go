@@ -232,6 +232,10 @@ func (s *Store) applyExceptions(ctx context.Context, tx *sql.Tx) error {
 	// hosts (kept in the hosts' rows) recounted.
 	const changed = ` resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
 		AND COALESCE(ignored_by, '') <> COALESCE(` + coveringRule + `, '')`
+	var any int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM exceptions LIMIT 1) AS e`).Scan(&any); err != nil || any == 0 {
+		return err // no rule was ever made: nothing to do
+	}
 	now := micros(s.now())
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT host_id FROM findings WHERE`+changed, now)
 	if err != nil {
@@ -279,6 +283,23 @@ func (s *Store) SetAdvisoryAliases(ctx context.Context, aliases map[string][]str
 		if _, err := tx.ExecContext(ctx, `DELETE FROM advisory_aliases`); err != nil {
 			return err
 		}
+		var args []any
+		flush := func() error {
+			if len(args) == 0 {
+				return nil
+			}
+			var b strings.Builder
+			b.WriteString(`INSERT INTO advisory_aliases (advisory_id, alias) VALUES `)
+			for i := 0; i < len(args); i += 2 {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "($%d, $%d)", i+1, i+2)
+			}
+			_, err := tx.ExecContext(ctx, b.String(), args...)
+			args = args[:0]
+			return err
+		}
 		for _, id := range sortedKeys(aliases) {
 			seen := map[string]bool{}
 			for _, a := range aliases[id] {
@@ -287,10 +308,16 @@ func (s *Store) SetAdvisoryAliases(ctx context.Context, aliases map[string][]str
 					continue
 				}
 				seen[a] = true
-				if _, err := tx.ExecContext(ctx, `INSERT INTO advisory_aliases (advisory_id, alias) VALUES ($1, $2)`, id, a); err != nil {
-					return err
+				args = append(args, id, a)
+				if len(args) >= 1000 {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 			}
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		return s.applyExceptions(ctx, tx)
 	})
