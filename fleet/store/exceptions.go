@@ -237,6 +237,14 @@ func (s *Store) applyExceptions(ctx context.Context, tx *sql.Tx) error {
 		return err // no rule was ever made: nothing to do
 	}
 	now := micros(s.now())
+	// New findings are accepted by a trigger while a rule is live.
+	var live int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM exceptions WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $1) LIMIT 1) AS e`, now).Scan(&live); err != nil {
+		return err
+	}
+	if err := s.setTriggers(ctx, tx, acceptTriggers, live > 0); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT host_id FROM findings WHERE`+changed, now)
 	if err != nil {
 		return err

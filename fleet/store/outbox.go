@@ -13,14 +13,16 @@ import (
 // each sink at least once.
 
 // SetAlerts turns the recording of finding events on or off (off: no
-// outbox rows are written, as when no webhook or mail is configured).
+// outbox rows are written, as when no webhook or mail is configured). On
+// PostgreSQL, which several server processes may share, only on is done:
+// a process without alerts leaves them to those that have some.
 func (s *Store) SetAlerts(ctx context.Context, on bool) error {
-	v := "off"
-	if on {
-		v = "on"
+	if !on && s.kind == Postgres {
+		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('alerts', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, v)
-	return err
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.setTriggers(ctx, tx, outboxTriggers, on)
+	})
 }
 
 // OutboxEvent is one event of the outbox, with the finding it concerns.

@@ -56,11 +56,7 @@ CREATE TABLE alert_state (
 	key TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 );
--- A finding is born accepted when a live rule covers it.
-CREATE TRIGGER findings_accept AFTER INSERT ON findings WHEN EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL)
-BEGIN UPDATE findings SET ignored_by = (SELECT 'exception:' || e.id FROM exceptions e WHERE e.deleted_at IS NULL AND (e.expires_at IS NULL OR e.expires_at > NEW.first_seen) AND (LOWER(e.advisory) = LOWER(NEW.advisory_id) OR EXISTS (SELECT 1 FROM advisory_aliases a WHERE a.advisory_id = NEW.advisory_id AND a.alias = LOWER(e.advisory))) AND (e.scope = 'fleet' OR (e.scope = 'host' AND e.target = (SELECT name FROM hosts WHERE id = NEW.host_id)) OR (e.scope = 'tag' AND EXISTS (SELECT 1 FROM host_tags t WHERE t.host_id = NEW.host_id AND t.tag = e.target))) ORDER BY e.id LIMIT 1) WHERE id = NEW.id; END;
--- New and resolved findings go to the outbox while alerts are on.
-CREATE TRIGGER findings_outbox_new AFTER INSERT ON findings WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'alerts' AND value = 'on')
-BEGIN INSERT INTO outbox (kind, finding_id, created_at) VALUES ('finding.new', NEW.id, NEW.first_seen); END;
-CREATE TRIGGER findings_outbox_resolved AFTER UPDATE OF resolved_at ON findings WHEN OLD.resolved_at IS NULL AND NEW.resolved_at IS NOT NULL AND EXISTS (SELECT 1 FROM meta WHERE key = 'alerts' AND value = 'on')
-BEGIN INSERT INTO outbox (kind, finding_id, created_at) VALUES ('finding.resolved', NEW.id, NEW.resolved_at); END;
+-- The triggers that accept new findings covered by an exception and that
+-- write finding events to the outbox are created by the store only while
+-- needed (fleet/store/triggers.go): a trigger on findings slows every
+-- report down.
