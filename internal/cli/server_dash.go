@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 // dashFlags are the server's dashboard, alert and metrics options.
 type dashFlags struct {
 	webhooks, webhookSecrets []string
+	webhookSecretFile        string
 	mailCommand, mailFrom    string
 	mailTo                   []string
 	metricsListen            string
@@ -39,6 +41,7 @@ type dashFlags struct {
 func addDashFlags(fl *pflag.FlagSet, d *dashFlags) {
 	fl.StringArrayVar(&d.webhooks, "webhook", nil, "POST alerts (JSON, signed) to this URL; repeatable")
 	fl.StringArrayVar(&d.webhookSecrets, "webhook-secret", nil, "HMAC-SHA256 key of the X-Pkgaudit-Signature header: one for every --webhook, or one each in order")
+	fl.StringVar(&d.webhookSecretFile, "webhook-secret-file", "", "read the webhook secrets from this file, one a line (instead of --webhook-secret, which ps(1) shows)")
 	fl.StringVar(&d.mailCommand, "mail-command", "", `also mail alerts, one message per run, through this sendmail-compatible command (e.g. "/usr/sbin/sendmail -t -i")`)
 	fl.StringArrayVar(&d.mailTo, "mail-to", nil, "recipient of the alert mail; repeatable")
 	fl.StringVar(&d.mailFrom, "mail-from", "pkgaudit", "sender of the alert mail")
@@ -69,6 +72,23 @@ func (s *dashSetup) loaded(ctx context.Context, db *fleet.DB, took time.Duration
 // listener, and returns the handler serving the dashboard, /metrics and
 // the API.
 func setupDash(ctx context.Context, d *dashFlags, f *serverFlags, st *store.Store, srv *server.Server, log *slog.Logger) (*dashSetup, error) {
+	if d.webhookSecretFile != "" {
+		if len(d.webhookSecrets) > 0 {
+			return nil, usageError("--webhook-secret and --webhook-secret-file exclude each other")
+		}
+		data, err := os.ReadFile(d.webhookSecretFile)
+		if err != nil {
+			return nil, usageError("--webhook-secret-file: %v", err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if line = strings.TrimRight(line, "\r"); line != "" {
+				d.webhookSecrets = append(d.webhookSecrets, line)
+			}
+		}
+		if len(d.webhookSecrets) == 0 {
+			return nil, usageError("--webhook-secret-file %s holds no secret", d.webhookSecretFile)
+		}
+	}
 	if len(d.webhookSecrets) > 1 && len(d.webhookSecrets) != len(d.webhooks) {
 		return nil, usageError("--webhook-secret: give one for all webhooks or one per --webhook (%d webhooks, %d secrets)", len(d.webhooks), len(d.webhookSecrets))
 	}

@@ -50,7 +50,9 @@ func TestServerDashboardContract(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer hook.Close()
-	url, log := startServer(t, "--store", spec, "-f", db, "--webhook", hook.URL, "--webhook-secret", "s3cret",
+	secretFile := filepath.Join(dir, "secret")
+	os.WriteFile(secretFile, []byte("s3cret\n"), 0o600)
+	url, log := startServer(t, "--store", spec, "-f", db, "--webhook", hook.URL, "--webhook-secret-file", secretFile,
 		"--alert-interval", "20ms", "--metrics-listen", "127.0.0.1:0")
 	list := filepath.Join(dir, "list")
 	os.WriteFile(list, []byte("curl-8.5.0\nxrdb-1.0.9\n"), 0o644)
@@ -122,6 +124,8 @@ func TestServerDashboardFlags(t *testing.T) {
 		{"--webhook", "ftp://x/", "--webhook-secret", "s"},
 		{"--webhook", "http://a/", "--webhook", "http://b/", "--webhook-secret", "1", "--webhook-secret", "2", "--webhook-secret", "3"},
 		{"--mail-to", "root"},
+		{"--webhook", "http://a/", "--webhook-secret-file", "/nonexistent/secret"},
+		{"--webhook", "http://a/", "--webhook-secret-file", "/dev/null"},
 	} {
 		_, errOut, code := run(t, "", append([]string{"server", "--listen", "127.0.0.1:0", "--store", spec, "-f", "../../testdata/vuxml/vuln-2025.xml"}, args...)...)
 		if code != 2 || errOut == "" {
