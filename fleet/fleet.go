@@ -19,6 +19,7 @@ import (
 	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/report"
+	"github.com/pkgaudit/pkgaudit/scan"
 )
 
 // Worlds a package may belong to: the source tells (FreeBSD pkg database,
@@ -92,9 +93,11 @@ type AdvisoryInfo struct {
 	Fingerprint string
 }
 
-// DB is a set of loaded databases: the Evaluator the fleet uses until the
-// library's reusable scan database replaces it.
+// DB is a set of loaded databases, the fleet's Evaluator: the audit
+// pipeline's reusable database (scan.DB), so that a host's findings are
+// exactly those of pkgaudit audit for the same packages.
 type DB struct {
+	sdb   *scan.DB
 	ix    *audit.Index
 	infos []*feed.DatabaseInfo
 	noEOL bool
@@ -106,18 +109,20 @@ type DB struct {
 type OpenOptions struct {
 	// NoEOL skips pkgsrc end-of-life entries (CHECK_END_OF_LIFE=no).
 	NoEOL bool
-	// Feed controls loading (verification, external entities).
-	Feed feed.Options
+	// NoExternalEntities refuses the external entities of a vuln.xml
+	// wrapper instead of reading the year files they name.
+	NoExternalEntities bool
 }
 
 // Open loads the databases at paths, in order, whole (not brief: the JSON
 // findings show references and dates).
 func Open(paths []string, opts OpenOptions) (*DB, error) {
-	ix, infos, err := audit.Open(paths, audit.OpenOptions{Feed: opts.Feed})
+	sdb, err := scan.Open(paths, scan.OpenOptions{Hash: true, NoExternalEntities: opts.NoExternalEntities})
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{ix: ix, infos: infos, noEOL: opts.NoEOL, advs: map[string]AdvisoryInfo{}}
+	ix, infos := sdb.Index(), sdb.Infos()
+	db := &DB{sdb: sdb, ix: ix, infos: infos, noEOL: opts.NoEOL, advs: map[string]AdvisoryInfo{}}
 	h := sha256.New()
 	for _, info := range infos {
 		fmt.Fprintf(h, "%s %x\n", info.Path, info.Hash)
@@ -171,15 +176,10 @@ func (db *DB) Evaluate(ctx context.Context, pkgs []inventory.Package) ([]report.
 		if p.Scheme != 0 {
 			rp.Ecosystem = p.Scheme.String()
 		}
-		found = db.ix.Lookup(found[:0], audit.Query{Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base})
+		// The pipeline's rules: the package's world, end-of-life, pkg's
+		// order of a package's advisories.
+		found = db.sdb.Lookup(found[:0], p, db.noEOL)
 		for _, fd := range found {
-			b := fd.Block()
-			if p.Scheme != 0 && b.Scheme != p.Scheme {
-				continue
-			}
-			if db.noEOL && fd.Advisory.Class == "eol" {
-				continue
-			}
 			rp.Findings = append(rp.Findings, report.Finding{Advisory: fd.Advisory, Affected: fd.Affected, Name: fd.Name, Range: fd.Range})
 		}
 		out[i] = rp

@@ -126,6 +126,8 @@ var commands = []struct {
 	{"", newFetchCmd},
 	{"", newPmatchCmd},
 	{"", newRemediateCmd},
+	{"", newReportCmd},
+	{"", newServerCmd},
 	{"", newVersionCmd},
 	{"export", newExportOSVCmd},
 	{"pkgsrc", newPkgsrcAuditCmd},

@@ -15,13 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/fleet/agent"
 	"github.com/pkgaudit/pkgaudit/fleet/wire"
 	"github.com/pkgaudit/pkgaudit/inventory"
+	"github.com/pkgaudit/pkgaudit/scan"
 )
-
-func init() { register(newReportCmd) }
 
 type reportFlags struct {
 	server, token, tokenFile string
@@ -127,16 +125,20 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	if tok == "" {
 		return usageError("--token or --token-file is required")
 	}
-	cfg, err := config.Load(f.inv.config, env.Getenv)
+	cfg, err := env.loadConfig(f.inv.config)
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
 	run := &auditRun{env: env, flags: &f.inv, cfg: cfg}
-	pkgs, _, err := run.packages()
+	sources, _, _ := run.sources()
+	pkgs, failures, err := scan.Packages(ctx, sources)
+	for _, e := range failures {
+		fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", e)
+	}
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
-	if run.failed {
+	if len(failures) > 0 {
 		return exitCode(ExitError)
 	}
 	host := agent.Facts(ctx)

@@ -21,9 +21,8 @@ import (
 	"github.com/pkgaudit/pkgaudit/fleet"
 	"github.com/pkgaudit/pkgaudit/fleet/server"
 	"github.com/pkgaudit/pkgaudit/fleet/store"
+	"github.com/pkgaudit/pkgaudit/scan"
 )
-
-func init() { register(newServerCmd) }
 
 // defaultStore is where the server keeps its state without --store.
 const defaultStore = "sqlite:/var/db/pkgaudit/fleet.db"
@@ -144,7 +143,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 		return err
 	}
 	load := func() error {
-		db, err := fleet.Open(paths, fleet.OpenOptions{NoEOL: f.noEOL || auditEnvNoEOL(env)})
+		db, err := fleet.Open(paths, fleet.OpenOptions{NoEOL: f.noEOL || scan.EnvNoEOL(env.Getenv)})
 		if err != nil {
 			return err
 		}
