@@ -175,6 +175,9 @@ func (o Op) Name() string {
 	return "?"
 }
 
+// String returns the VuXML element name, as Name.
+func (o Op) String() string { return o.Name() }
+
 // holds reports whether c, the result of comparing a version to the
 // bound's version, satisfies the operator.
 func (o Op) holds(c int) bool {

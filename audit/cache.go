@@ -22,6 +22,7 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // The cache file: a compiled index of one list of databases.
@@ -489,7 +490,7 @@ func fresh(f *feed.File) (ok, changed bool) {
 	if id.Same(f.ID) {
 		return true, false
 	}
-	data, err := os.ReadFile(f.Path)
+	data, err := safeopen.ReadFile(f.Path)
 	if err != nil || sha256.Sum256(data) != f.Hash {
 		return false, false
 	}

@@ -505,3 +505,38 @@ func TestOpenBrief(t *testing.T) {
 		}
 	}
 }
+
+// A directory of VuXML year files is cached and the cache follows it: a
+// year file changed in place, one added, one removed.
+func TestCacheFollowsYearDirectory(t *testing.T) {
+	dir := t.TempDir()
+	vuln := filepath.Join(dir, "vuln")
+	os.MkdirAll(vuln, 0o755)
+	data, err := os.ReadFile("../testdata/vuxml/vuln-2003.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := filepath.Join(vuln, "2003.xml")
+	os.WriteFile(year, data, 0o644)
+	opts := OpenOptions{CacheDir: filepath.Join(dir, "cache")}
+	q := Query{Name: "FreeBSD", Version: "4.9", HasVersion: true}
+	open := func(run string, wantCached bool, wantFindings bool) {
+		t.Helper()
+		ix, infos, err := Open([]string{vuln}, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", run, err)
+		}
+		if cached(ix) != wantCached || infos[0].Format != feed.VuXML || (len(ix.Lookup(nil, q)) > 0) != wantFindings {
+			t.Fatalf("%s: cached %v, format %s, %d findings", run, cached(ix), infos[0].Format, len(ix.Lookup(nil, q)))
+		}
+	}
+	open("first", false, true)
+	open("second", true, true)
+	os.WriteFile(year, []byte(strings.ReplaceAll(string(data), "<name>FreeBSD</name>", "<name>FreeBSX</name>")), 0o644)
+	open("year file changed", false, false)
+	open("year file changed, again", true, false)
+	os.WriteFile(filepath.Join(vuln, "2004.xml"), data, 0o644)
+	open("year file added", false, true)
+	os.Remove(filepath.Join(vuln, "2004.xml"))
+	open("year file removed", false, false)
+}

@@ -2,10 +2,10 @@
 
 package audit
 
-import "os"
+import "github.com/pkgaudit/pkgaudit/internal/safeopen"
 
 // mapFile reads the file at path (no mapping on this system).
 func mapFile(path string) (data []byte, unmap func(), err error) {
-	data, err = os.ReadFile(path)
+	data, err = safeopen.ReadFile(path)
 	return data, nil, err
 }

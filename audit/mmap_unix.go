@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // mapFile maps the file at path read-only. The mapping is not on the Go
@@ -20,7 +22,7 @@ import (
 // may write, is not used: whoever could write it could make the audit
 // miss advisories (its checksum detects damage, not forgery).
 func mapFile(path string) (data []byte, unmap func(), err error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

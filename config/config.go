@@ -73,6 +73,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pkgaudit/pkgaudit/internal/bytesize"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/internal/tomlfile"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
@@ -373,7 +375,7 @@ func firstExisting(paths []string) string {
 
 // applyInstallConf takes the pkgsrc locations from pkg_install.conf.
 func (c *Config) applyInstallConf(path string) error {
-	data, err := os.ReadFile(path)
+	data, err := safeopen.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("reading pkg_install.conf: %w", err)
 	}
@@ -566,7 +568,7 @@ type fileFormat struct {
 }
 
 func readFile(path string) (*fileFormat, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
@@ -751,20 +753,6 @@ func ParseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// FormatSize writes n the way ParseSize reads it, in the largest binary
-// unit that divides it.
-func FormatSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		m    int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.m && n%u.m == 0 {
-			return fmt.Sprintf("%d%s", n/u.m, u.name)
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
-
 // ---- key table: formatting, Set, known-key messages ----
 
 type keyDef struct {
@@ -793,7 +781,7 @@ func urlKey(name string, field func(*Config) *string) keyDef {
 
 func sizeKey(name string, field func(*Config) *int64) keyDef {
 	return keyDef{name,
-		func(c *Config) string { return strconv.Quote(FormatSize(*field(c))) },
+		func(c *Config) string { return strconv.Quote(bytesize.Compact(*field(c))) },
 		func(c *Config, v string) error {
 			n, err := ParseSize(v)
 			if err == nil {

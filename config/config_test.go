@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 )
 
 func noPaths() Paths { return Paths{PkgsrcDBDirs: []string{"/nonexistent/pkgdb"}} }
@@ -222,8 +224,8 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 	for _, n := range []int64{1, 1024, 64 << 20, 1<<20 + 1, 3 << 30} {
-		if got, _ := ParseSize(FormatSize(n)); got != n {
-			t.Errorf("FormatSize(%d) = %q", n, FormatSize(n))
+		if got, _ := ParseSize(bytesize.Compact(n)); got != n {
+			t.Errorf("bytesize.Compact(%d) = %q", n, bytesize.Compact(n))
 		}
 	}
 }

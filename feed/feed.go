@@ -2,14 +2,16 @@
 // (vuln.xml, year fragments, wrappers with external entities) and pkgsrc
 // pkg-vulnerabilities files, compressed or not — and converts them into
 // the common model of package advisory. The format is detected from the
-// content, never from the file name; each format registers a detector (see
-// register), so that more formats can be added in their own files.
+// content, never from the file name, by an explicit, ordered list of
+// formats (detect.go); content of no known format is named in the error
+// ("this is HTML", "this is pkgaudit's own JSON report").
 package feed
 
 import (
 	"crypto/sha256"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +104,10 @@ type Options struct {
 	// does but builds only the rest. audit.Open ignores it when it keeps
 	// a cache, which holds whole advisories.
 	Brief bool
+	// Formats, when set, are the only formats accepted: a database of
+	// another one is an error that says what it is and what was expected
+	// (ErrWrongFormat).
+	Formats []Format
 }
 
 // Error is a database that could not be loaded.
@@ -135,6 +141,7 @@ type source struct {
 // detector recognises and parses one format.
 type detector struct {
 	format Format
+	name   string // in messages: "a VuXML file"
 	// sniff reports whether plain, decompressed content, is in the format;
 	// it looks only at the start.
 	sniff func(plain []byte) bool
@@ -143,15 +150,9 @@ type detector struct {
 	parse func(src *source) (*Database, error)
 }
 
-var detectors []detector
-
-// register adds a format. Detectors are tried in registration order
-// (init order: the file names of the package), the first one whose sniff
-// accepts the content wins.
-func register(d detector) { detectors = append(detectors, d) }
-
 // Load reads the database at path; the format is detected from the
-// content. A directory is read as OSV records (LoadOSVDir). Errors name
+// content. A directory is read as VuXML year files or OSV records
+// (LoadDir). Errors name
 // the file.
 func Load(path string, opts Options) (*Database, error) {
 	var c collector
@@ -165,19 +166,14 @@ func Load(path string, opts Options) (*Database, error) {
 }
 
 // loadWhole reads the file at path whole and parses it; a directory is
-// read as OSV records (LoadOSVDir).
+// read as VuXML year files or OSV records (LoadDir).
 func loadWhole(path string, opts Options) (*Database, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return LoadOSVDir(path)
+	if isDir(path) {
+		return LoadDir(path, opts)
 	}
-	raw, mtime, id, err := readFile(path)
+	raw, mtime, id, err := readDatabase(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			// "PATH: no such file or directory", not "PATH: open PATH: ...".
-			err = pe.Err
-		}
-		return nil, &Error{path, err}
+		return nil, err
 	}
 	db, err := parse(path, path, raw, mtime, opts)
 	if err != nil {
@@ -185,6 +181,20 @@ func loadWhole(path string, opts Options) (*Database, error) {
 	}
 	db.ID = id
 	return db, nil
+}
+
+// readDatabase is readFile with the error of a database: "PATH: no such
+// file or directory", not "PATH: open PATH: ...".
+func readDatabase(path string) ([]byte, time.Time, FileID, error) {
+	raw, mtime, id, err := readFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, time.Time{}, FileID{}, &Error{path, err}
+	}
+	return raw, mtime, id, nil
 }
 
 // Parse parses data, the content of the database called name (used in
@@ -198,30 +208,36 @@ func parse(name, path string, raw []byte, mtime time.Time, opts Options) (*Datab
 	if len(raw) == 0 {
 		return nil, &Error{name, errors.New("empty file")}
 	}
-	plain, err := decompress.Bytes(raw, opts.MaxSize)
+	plain, layers, err := decompress.Unpack(raw, opts.MaxSize)
 	if err != nil {
 		return nil, &Error{name, err}
 	}
-	src := &source{name: name, path: path, raw: raw, plain: plain, opts: opts}
-	for _, d := range detectors {
-		if !d.sniff(plain) {
-			continue
-		}
-		db, err := d.parse(src)
-		if err != nil {
-			return nil, &Error{name, err}
-		}
-		db.Path = name
-		db.Format = d.format
-		if !opts.NoHash {
-			db.Hash = sha256.Sum256(raw)
-		}
-		db.Size = int64(len(raw))
-		db.ModTime = mtime
-		db.Compression = string(decompress.Sniff(raw))
-		return db, nil
+	d, what := detect(plain)
+	if d == nil {
+		return nil, &Error{name, &FormatError{Looks: what, Compression: layersName(layers)}}
 	}
-	return nil, &Error{name, ErrUnknownFormat}
+	if !accepts(opts.Formats, d.format) {
+		return nil, &Error{name, &FormatError{Looks: d.name, Want: opts.Formats, Compression: layersName(layers)}}
+	}
+	src := &source{name: name, path: path, raw: raw, plain: plain, opts: opts}
+	db, err := d.parse(src)
+	if err != nil {
+		return nil, &Error{name, err}
+	}
+	db.Path = name
+	db.Format = d.format
+	if !opts.NoHash {
+		db.Hash = sha256.Sum256(raw)
+	}
+	db.Size = int64(len(raw))
+	db.ModTime = mtime
+	db.Compression = string(decompress.Sniff(raw))
+	return db, nil
+}
+
+// accepts reports whether format f is one of want (all when empty).
+func accepts(want []Format, f Format) bool {
+	return len(want) == 0 || slices.Contains(want, f)
 }
 
 // skipSpace returns b without leading XML white space and a UTF-8 byte

@@ -4,8 +4,9 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
-	"os"
 	"time"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // FileID identifies the state of a file cheaply, without reading it: its
@@ -29,7 +30,7 @@ func (id FileID) Same(o FileID) bool { return id.Known() && id == o }
 
 // StatID returns the FileID of the file at path.
 func StatID(path string) (FileID, error) {
-	f, err := os.Open(path)
+	f, _, err := safeopen.OpenFileOrDir(path)
 	if err != nil {
 		return FileID{}, err
 	}
@@ -41,7 +42,7 @@ func StatID(path string) (FileID, error) {
 // modification time and its FileID, taken before the read; the ID is zero
 // when the file changed while it was read.
 func readFile(path string) ([]byte, time.Time, FileID, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, time.Time{}, FileID{}, err
 	}

@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // loadChunked loads a big uncompressed VuXML file straight from the disk
@@ -16,7 +16,7 @@ import (
 // the whole file in memory. ok is false when the file is not such a
 // document (or is not of the usual shape): Load then reads it whole.
 func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok bool, err error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, false, nil
 	}
@@ -28,7 +28,10 @@ func loadChunked(path string, opts Options, sink Sink) (db *DatabaseInfo, ok boo
 	size := st.Size()
 	id, _ := fileID(f)
 	head := make([]byte, 512)
-	if n, _ := f.ReadAt(head, 0); n < len(head) || decompress.Sniff(head) != decompress.Plain || !sniffVuXML(head) {
+	if n, _ := f.ReadAt(head, 0); n < len(head) || decompress.Sniff(head) != decompress.Plain || !accepts(opts.Formats, VuXML) {
+		return nil, false, nil
+	}
+	if d, _ := detect(head); d == nil || d.format != VuXML {
 		return nil, false, nil
 	}
 	read := func(buf []byte, off, end int64) ([]byte, error) {

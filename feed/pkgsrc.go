@@ -7,10 +7,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
-func init() {
-	register(detector{format: Pkgsrc, sniff: sniffPkgsrc, parse: parsePkgsrc})
-}
-
 // sniffPkgsrc accepts what can start a pkg-vulnerabilities file: the
 // OpenPGP clear-signature header, a '#' header line (# $NetBSD, #FORMAT),
 // or the empty and Hash: lines pkg_install skips before #FORMAT.

@@ -7,10 +7,6 @@ import (
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
-func init() {
-	register(detector{format: VuXML, sniff: sniffVuXML, parse: parseVuXML})
-}
-
 // sniffVuXML accepts XML: after a byte order mark and white space, a '<'
 // (<?xml, <!DOCTYPE, <!--, <vuxml, or the <vuln> of a year fragment).
 func sniffVuXML(b []byte) bool {
@@ -202,7 +198,7 @@ func (c *converter) convert(doc *vuxml.Document, copy bool) []advisory.Advisory 
 			for _, r := range af.Ranges {
 				d0 := len(bounds)
 				for _, b := range r.Bounds {
-					bounds = append(bounds, advisory.Bound{Op: opOf(b.Op), Version: str(b.Version)})
+					bounds = append(bounds, advisory.Bound{Op: b.Op, Version: str(b.Version)})
 				}
 				var rg advisory.Range
 				if len(bounds) > d0 {
@@ -226,36 +222,32 @@ func (c *converter) convert(doc *vuxml.Document, copy bool) []advisory.Advisory 
 	return advs
 }
 
-// refKinds are the reference element names of VuXML, shared by every
-// advisory instead of copied.
-var refKinds = map[string]string{}
-
-func init() {
-	for _, k := range []string{"cvename", "url", "freebsdsa", "freebsdpr", "mlist", "bid", "certsa", "certvu", "uscertsa", "uscertta", "vendor"} {
-		refKinds[k] = k
-	}
-}
-
+// refKind returns the reference element name k, shared by every advisory
+// instead of copied for the names VuXML defines.
 func refKind(k string) string {
-	if s, ok := refKinds[k]; ok {
-		return s
+	switch k {
+	case "cvename":
+		return "cvename"
+	case "url":
+		return "url"
+	case "freebsdsa":
+		return "freebsdsa"
+	case "freebsdpr":
+		return "freebsdpr"
+	case "mlist":
+		return "mlist"
+	case "bid":
+		return "bid"
+	case "certsa":
+		return "certsa"
+	case "certvu":
+		return "certvu"
+	case "uscertsa":
+		return "uscertsa"
+	case "uscertta":
+		return "uscertta"
+	case "vendor":
+		return "vendor"
 	}
 	return strings.Clone(k)
-}
-
-// opOf maps a VuXML operator to the model's.
-func opOf(o vuxml.Op) advisory.Op {
-	switch o {
-	case vuxml.Lt:
-		return advisory.LT
-	case vuxml.Le:
-		return advisory.LE
-	case vuxml.Eq:
-		return advisory.EQ
-	case vuxml.Ge:
-		return advisory.GE
-	case vuxml.Gt:
-		return advisory.GT
-	}
-	return 0
 }

@@ -39,8 +39,11 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
@@ -332,7 +335,7 @@ func SidecarPath(dest string) string {
 // rewritten on every successful fetch, "up to date" included: its own
 // mtime is the last time the copy was known to be current.
 func readSidecar(dest, rawURL string, st os.FileInfo) (etag string, ok bool) {
-	b, err := os.ReadFile(SidecarPath(dest))
+	b, err := safeopen.ReadFile(SidecarPath(dest))
 	if err != nil || len(b) > 4096 {
 		return "", false
 	}
@@ -390,7 +393,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 		return nil, fail(ErrNotSupported, nil, "file URL with host %q (want file:///path)", u.Host)
 	}
 	path := u.Path
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, fail(ErrStatus, err, "cannot read %s: %v", path, unwrapPath(err))
 	}
@@ -406,7 +409,7 @@ func fetchFile(u *url.URL, o *Options, l local) (*download, error) {
 		return &download{notModified: true}, nil
 	}
 	if st.Size() > o.MaxDownload {
-		return nil, fail(ErrTooLarge, nil, "%s is %d bytes, more than the %s download limit", path, st.Size(), formatSize(o.MaxDownload))
+		return nil, fail(ErrTooLarge, nil, "%s is %d bytes, more than the %s download limit", path, st.Size(), bytesize.Format(o.MaxDownload))
 	}
 	body, err := readCapped(f, o.MaxDownload, st.Size(), o)
 	if err != nil {
@@ -437,7 +440,7 @@ func readCapped(r io.Reader, max, total int64, o *Options) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
 	if n > max {
-		return nil, fail(ErrTooLarge, nil, "download exceeds the %s limit", formatSize(max))
+		return nil, fail(ErrTooLarge, nil, "download exceeds the %s limit", bytesize.Format(max))
 	}
 	if err != nil {
 		return nil, err
@@ -539,7 +542,7 @@ func fetchHTTP(ctx context.Context, o *Options, l local) (*download, error) {
 		return nil, fail(ErrStatus, nil, "server said %s", resp.Status)
 	}
 	if resp.ContentLength > o.MaxDownload {
-		return nil, fail(ErrTooLarge, nil, "server announces %d bytes, more than the %s download limit", resp.ContentLength, formatSize(o.MaxDownload))
+		return nil, fail(ErrTooLarge, nil, "server announces %d bytes, more than the %s download limit", resp.ContentLength, bytesize.Format(o.MaxDownload))
 	}
 	body := &idleReader{r: resp.Body, t: idle, d: o.IdleTimeout}
 	data, err := readCapped(body, o.MaxDownload, resp.ContentLength, o)
@@ -596,7 +599,7 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	if err != nil {
 		switch {
 		case errors.Is(err, decompress.ErrTooLarge):
-			return nil, 0, fail(ErrUnpacked, err, "unpacked database exceeds the %s limit (%s)", formatSize(o.MaxUnpacked), formatLayers(layers))
+			return nil, 0, fail(ErrUnpacked, err, "unpacked database exceeds the %s limit (%s)", bytesize.Format(o.MaxUnpacked), formatLayers(layers))
 		case errors.Is(err, decompress.ErrEmpty):
 			return nil, 0, fail(ErrInvalid, err, "empty download")
 		}
@@ -604,7 +607,9 @@ func check(o *Options, raw []byte, res *Result, name string) ([]byte, os.FileMod
 	}
 	kind := o.Kind
 	if kind == Auto {
-		kind = sniffKind(text)
+		if kind, err = detectKind(text); err != nil {
+			return nil, 0, err
+		}
 	}
 	res.Kind = kind
 	switch kind {
@@ -669,7 +674,9 @@ func verifyLocal(o *Options) error {
 	}
 	kind := o.Kind
 	if kind == Auto {
-		kind = sniffKind(text)
+		if kind, err = detectKind(text); err != nil {
+			return err
+		}
 	}
 	if kind == VuXML {
 		if o.RequireSignature {
@@ -699,13 +706,20 @@ func VerifyLocal(o Options) error {
 	return nil
 }
 
-func sniffKind(text []byte) Kind {
-	t := bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	t = bytes.TrimLeft(t, " \t\r\n")
-	if len(t) > 0 && t[0] == '<' {
-		return VuXML
+// detectKind tells the kind of an unpacked download by feed's format
+// detection; anything else is refused, saying what it looks like.
+func detectKind(text []byte) (Kind, error) {
+	switch f, what := feed.Detect(text); f {
+	case feed.VuXML:
+		return VuXML, nil
+	case feed.Pkgsrc:
+		return PkgVulnerabilities, nil
+	case feed.OSV:
+		what = "OSV records"
+		fallthrough
+	default:
+		return Auto, fail(ErrInvalid, nil, "not a VuXML or pkg-vulnerabilities file: this is %s", what)
 	}
-	return PkgVulnerabilities
 }
 
 // CheckVuXML checks that text is a whole VuXML document (a <vuxml> root,
@@ -802,16 +816,4 @@ func formatLayers(l []decompress.Format) string {
 		s[i] = string(f)
 	}
 	return strings.Join(s, "+")
-}
-
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		m    int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.m && n%u.m == 0 {
-			return fmt.Sprintf("%d %s", n/u.m, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -260,6 +260,8 @@ func TestFailuresKeepThePreviousCopy(t *testing.T) {
 		{"xz bomb", ft.Serve(ft.Bomb(t, "xz", 4<<20), newTime, ""), func(o *fetch.Options) { o.MaxUnpacked = 1 << 20 }, fetch.ErrUnpacked, "(xz)"},
 		{"zstd bomb", ft.Serve(ft.Bomb(t, "zstd", 4<<20), newTime, ""), func(o *fetch.Options) { o.MaxUnpacked = 1 << 20 }, fetch.ErrUnpacked, "(zstd)"},
 		{"bzip2 bomb", ft.Serve(ft.Bomb(t, "bzip2", 4<<20), newTime, ""), func(o *fetch.Options) { o.MaxUnpacked = 1 << 20 }, fetch.ErrUnpacked, "(bzip2)"},
+		{"html, kind from the content", ft.Serve([]byte("<!DOCTYPE html>\n<html><body><p>Please log in</p></body></html>\n"), newTime, ""), func(o *fetch.Options) { o.Kind = fetch.Auto }, fetch.ErrInvalid, "not a VuXML or pkg-vulnerabilities file: this is HTML"},
+		{"OSV records, kind from the content", ft.Serve([]byte(`{"id": "X-1", "modified": "2025-01-01T00:00:00Z"}`), newTime, ""), func(o *fetch.Options) { o.Kind = fetch.Auto }, fetch.ErrInvalid, "this is OSV records"},
 		{"html instead of VuXML", ft.Serve([]byte("<!DOCTYPE html>\n<html><body><p>Please log in</p></body></html>\n"), newTime, ""), func(o *fetch.Options) { o.Kind = fetch.VuXML }, fetch.ErrInvalid, "not a valid VuXML file"},
 		{"broken XML", ft.Serve(ft.XZ(t, []byte(ft.VuXML[:len(ft.VuXML)-20])), newTime, ""), func(o *fetch.Options) { o.Kind = fetch.VuXML }, fetch.ErrInvalid, "not a valid VuXML file"},
 		{"empty body", ft.Serve(nil, newTime, ""), nil, fetch.ErrInvalid, "empty download"},

@@ -12,6 +12,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -154,7 +155,7 @@ func BaseName(raw string) string {
 }
 
 func readKeyring(p string) (openpgp.EntityList, error) {
-	fh, err := os.Open(p)
+	fh, err := safeopen.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read keyring: %w", err)
 	}

@@ -21,11 +21,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/pkgaudit/pkgaudit/fnmatch"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/internal/tomlfile"
 )
 
@@ -84,7 +84,7 @@ type Error = tomlfile.Error
 
 // Load reads and parses the ignore file at path.
 func Load(path string) (*List, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore file: %w", err)
 	}

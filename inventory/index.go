@@ -8,27 +8,16 @@ import (
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/diag"
 )
 
 // MaxIndexLine caps the length of one ports INDEX line.
 const MaxIndexLine = 4 << 20
 
-// ParseError is a syntax error in an inventory file, with its position.
-type ParseError struct {
-	File   string // file name as given by the caller ("-" for stdin)
-	Line   int    // 1-based line
-	Column int    // 1-based byte column, 0 when the whole line is at fault
-	Err    error
-}
-
-func (e *ParseError) Error() string {
-	if e.Column > 0 {
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	}
-	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-}
-
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError is a syntax error in an inventory file, with its position:
+// File as given by the caller ("-" for stdin), Line, Column (0 when the
+// whole line is at fault) and Err.
+type ParseError = diag.Error
 
 // FromIndex lists the ports of a FreeBSD ports INDEX file (INDEX-14
 // format: "name-version|path|prefix|comment|descr|maintainer|categories|
@@ -50,11 +39,11 @@ func FromIndex(r io.Reader, file string) ([]Package, error) {
 		}
 		full, rest, ok := strings.Cut(text, "|")
 		if !ok {
-			return nil, &ParseError{file, line, len(text) + 1, errors.New("expected '|' after the package name")}
+			return nil, &ParseError{File: file, Line: line, Column: len(text) + 1, Err: errors.New("expected '|' after the package name")}
 		}
 		p := pkgFromFullName(full)
 		if p.Name == "" {
-			return nil, &ParseError{file, line, 1, errors.New("empty package name")}
+			return nil, &ParseError{File: file, Line: line, Column: 1, Err: errors.New("empty package name")}
 		}
 		path, _, _ := strings.Cut(rest, "|")
 		p.Origin = portOrigin(path)
@@ -63,7 +52,7 @@ func FromIndex(r io.Reader, file string) ([]Package, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &ParseError{file, line + 1, 0, fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
+			return nil, &ParseError{File: file, Line: line + 1, Column: 0, Err: fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
 		}
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
@@ -103,20 +92,20 @@ func FromList(r io.Reader, file string) ([]Package, error) {
 			// it is a name-version and a blank run parts it from the rest.
 			if !pkgInfoLine(text, i) {
 				col := strings.Index(raw, text) + i + 1
-				return nil, &ParseError{file, line, col, errors.New("blank inside a package name")}
+				return nil, &ParseError{File: file, Line: line, Column: col, Err: errors.New("blank inside a package name")}
 			}
 			text = text[:i]
 		}
 		p := pkgFromFullName(text)
 		p.List, p.Line = file, line
 		if p.Name == "" {
-			return nil, &ParseError{file, line, strings.Index(raw, text) + 1, errors.New("empty package name")}
+			return nil, &ParseError{File: file, Line: line, Column: strings.Index(raw, text) + 1, Err: errors.New("empty package name")}
 		}
 		pkgs = append(pkgs, p)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &ParseError{file, line + 1, 0, fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
+			return nil, &ParseError{File: file, Line: line + 1, Column: 0, Err: fmt.Errorf("line longer than %d bytes", MaxIndexLine)}
 		}
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}

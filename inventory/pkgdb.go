@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/internal/inroot"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // PkgDBFile is the name of FreeBSD pkg's installed-package database inside
@@ -66,7 +68,7 @@ func pkgDBPath(dir string) (path string, ok bool, err error) {
 	case st.IsDir():
 		return path, false, fmt.Errorf("reading the package database: %s is a directory", path)
 	}
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if errors.Is(err, fs.ErrPermission) {
 		return path, false, fmt.Errorf("%s: %w", path, ErrPkgDBAccess)
 	}

@@ -2,23 +2,18 @@ package inventory
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
-
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Limits on reading package files: only metadata members at the start of
@@ -129,7 +124,7 @@ func isPackageFileName(name string) bool {
 // pkgsrc package file from the metadata at the start of the archive. Errors
 // are *FileError.
 func ReadPackageFile(path string) (Package, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return Package{}, &FileError{path, err}
 	}
@@ -156,9 +151,7 @@ func readPackage(r io.Reader, depth int) (Package, error) {
 	if err != nil {
 		return Package{}, err
 	}
-	if c, ok := dr.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer dr.Close()
 	tr := tar.NewReader(dr)
 	var p Package
 	var havePkgsrc, haveHash bool
@@ -230,42 +223,15 @@ func readPackage(r io.Reader, depth int) (Package, error) {
 	return Package{}, ErrNoMetadata
 }
 
-// decompressStream sniffs the compression of r from its magic bytes.
-func decompressStream(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReader(r)
-	magic, err := br.Peek(6)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+// decompressStream undoes the compression of r, sniffed from its magic
+// bytes, in bounded memory (decompress.NewReader).
+func decompressStream(r io.Reader) (io.ReadCloser, error) {
+	dr, _, err := decompress.NewReader(r)
+	if err != nil {
 		return nil, fmt.Errorf("reading archive: %w", err)
 	}
-	switch {
-	case len(magic) >= 4 && bytes.Equal(magic[:4], []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxMetaMember*4), zstd.WithDecoderMaxWindow(MaxMetaMember*2))
-		if err != nil {
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		return zstdCloser{zr}, nil
-	case len(magic) >= 6 && string(magic) == "\xfd7zXZ\x00":
-		xr, err := xz.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("xz: %w", err)
-		}
-		return xr, nil
-	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		gr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		return gr, nil
-	case len(magic) >= 3 && string(magic[:3]) == "BZh":
-		return bzip2.NewReader(br), nil
-	}
-	return br, nil
+	return dr, nil
 }
-
-// zstdCloser releases the decoder's goroutines on Close.
-type zstdCloser struct{ *zstd.Decoder }
-
-func (z zstdCloser) Close() error { z.Decoder.Close(); return nil }
 
 // parseManifest reads name, version and origin from a FreeBSD package
 // manifest: JSON as pkg writes it, or the UCL "key = value;" / "key: value"

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/advisory"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // maxMetaFile caps how much of a +REQUIRED_BY or +BUILD_INFO file is read.
@@ -31,7 +31,7 @@ var pkgsrcSkip = map[string]bool{"pkgdb.byfile.db": true, ".cookie": true, "pkg-
 // packages, as for pkg_admin. Symbolic links are skipped like the other
 // non-directories, since readdir reports them as DT_LNK.
 func FromPkgsrcDB(dir string) ([]Package, error) {
-	ents, err := os.ReadDir(dir)
+	ents, err := safeopen.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -60,7 +60,7 @@ func FromPkgsrcDB(dir string) ([]Package, error) {
 // readMetaFile reads a small package metadata file; a missing file is
 // empty.
 func readMetaFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -111,7 +111,7 @@ func readBuildInfoPkgPath(path string) (string, error) {
 // PKG_DBDIR dir, as pkg_admin audit walks them: the sub-directories,
 // skipping what pkg_install skips. A missing dir means no packages.
 func PkgsrcNames(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
+	ents, err := safeopen.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"io"
 	"io/fs"
 	"os"
@@ -277,23 +278,21 @@ func Installed(dbdir string) Source {
 }
 
 // openRegular opens a file the user named, refusing what is not a
-// regular file; what says what was expected.
+// regular file (a directory, a FIFO, a device: safeopen, without
+// blocking); what says what was expected.
 func openRegular(path, what string) (*os.File, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w (expected %s)", path, unwrapPath(err), what)
+	fh, err := safeopen.Open(path)
+	switch {
+	case err == nil:
+		return fh, nil
+	case errors.Is(err, safeopen.ErrNotRegular):
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory (expected %s)", path, what)
+		}
+		// safeopen's message names the path and what it is (a FIFO...).
+		return nil, fmt.Errorf("%w (expected %s)", err, what)
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory (expected %s)", path, what)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (expected %s)", path, what)
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w (expected %s)", path, unwrapPath(err), what)
-	}
-	return fh, nil
+	return nil, fmt.Errorf("%s: %w (expected %s)", path, unwrapPath(err), what)
 }
 
 // checkDir makes sure dir is a readable directory.

@@ -15,8 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pkgaudit/pkgaudit/diag"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/internal/fsname"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Limits of the readers.
@@ -38,20 +40,7 @@ type Record struct {
 
 // ParseError is a record file that does not parse, with the position of
 // the fault when known.
-type ParseError struct {
-	File      string
-	Line, Col int // 0 when unknown
-	Err       error
-}
-
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Col, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *ParseError) Unwrap() error { return e.Err }
+type ParseError = diag.Error
 
 // Sniff reports whether data looks like OSV JSON: after white space and a
 // byte order mark, '{' (one record) or '[' (an array of records, as
@@ -92,9 +81,9 @@ func Parse(name string, data []byte) ([]*Vulnerability, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			pe.Line, pe.Col = lineCol(data, se.Offset)
+			pe.Line, pe.Column = lineCol(data, se.Offset)
 		case errors.As(err, &te):
-			pe.Line, pe.Col = lineCol(data, te.Offset)
+			pe.Line, pe.Column = lineCol(data, te.Offset)
 		}
 		return nil, pe
 	}
@@ -174,19 +163,11 @@ func ReadBytes(name string, data []byte) ([]Record, error) {
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+	data, err := safeopen.ReadFileLimit(path, limit)
+	if errors.Is(err, safeopen.ErrTooLarge) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
 	}
-	return data, nil
+	return data, err
 }
 
 // ReadDir reads every *.json file below dir.

@@ -102,7 +102,7 @@ func TestRoundTripAudit(t *testing.T) {
 	dir := exportDir(t)
 	// The records are read the way pkgaudit audit reads them: feed
 	// detects and converts them (a directory, and a zip of the same).
-	viaFeed, err := feed.LoadOSVDir(dir)
+	viaFeed, err := feed.LoadDir(dir, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,10 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
-	"os"
 
+	"github.com/pkgaudit/pkgaudit/diag"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // File is a parsed pkg-vulnerabilities file.
@@ -33,23 +34,10 @@ type Checksum struct {
 	Line int
 }
 
-// ParseError is a fatal error in a pkg-vulnerabilities file. Msg is
-// pkg_install's wording.
-type ParseError struct {
-	File string
-	Line int // 0 when the error concerns the whole file
-	Msg  string
-}
-
-func (e *ParseError) Error() string {
-	switch {
-	case e.File != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return e.Msg
-}
+// ParseError is a fatal error in a pkg-vulnerabilities file: File, Line
+// (0 when the error concerns the whole file) and Msg, pkg_install's
+// wording; "FILE:LINE: MSG".
+type ParseError = diag.Error
 
 // Options controls parsing.
 type Options struct {
@@ -69,7 +57,7 @@ const (
 
 // ParseFile reads and parses the file at path (compressed or not).
 func ParseFile(path string, opts Options) (*File, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := safeopen.ReadFile(path)
 	if err != nil {
 		return nil, &ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
 	}

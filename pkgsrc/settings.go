@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"io"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ func LoadSettings(path string, getenv func(string) string, host Defaults) (*Sett
 		candidates = host.ConfFiles
 	}
 	for _, c := range candidates {
-		fh, err := os.Open(c)
+		fh, err := safeopen.Open(c)
 		if err != nil {
 			if path == "" && errors.Is(err, os.ErrNotExist) {
 				continue

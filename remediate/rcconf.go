@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Service is an rc.d script a package installs, and whether rc.conf
@@ -130,7 +132,7 @@ const maxRCConf = 4 << 20
 // that are anything else (functions, conditionals, commands) are
 // ignored, as are later uses of the variables. A missing file has none.
 func readRCConf(file string) (map[string]rcSetting, error) {
-	f, err := os.Open(file)
+	f, err := safeopen.Open(file)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return nil, nil
 	}

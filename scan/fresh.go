@@ -47,6 +47,13 @@ func StaleMessage(cfg *config.Config, dbPath string, now time.Time) string {
 		return ""
 	}
 	checked, _ := fetch.LastChecked(dbPath, now)
+	if checked.IsZero() {
+		// Dated in the future: copied by hand from a host with a wrong
+		// clock (fetch clamps the dates it stores to now). Its age is
+		// unknown; fetch does not count it as fresh (--max-age, the
+		// conditional request), and the warning does not guess.
+		return ""
+	}
 	age := now.Sub(checked)
 	limit := time.Duration(cfg.Audit.StaleDays) * 24 * time.Hour
 	if age <= limit {
@@ -56,11 +63,7 @@ func StaleMessage(cfg *config.Config, dbPath string, now time.Time) string {
 	if IsPkgsrcDatabase(cfg, dbPath) {
 		how = "'pkgaudit fetch --feed pkgsrc' or 'pkgaudit pkgsrc fetch'"
 	}
-	if checked.IsZero() {
-		// Dated in the future (a wrong clock here or at the server): its
-		// age cannot be known, so it is not taken as fresh.
-		return fmt.Sprintf("%s is dated in the future, so its age is unknown; refresh it with %s", dbPath, how)
-	}
+
 	days := int(age / (24 * time.Hour))
 	return fmt.Sprintf("%s was last refreshed %d days ago (more than %d); refresh it with %s", dbPath, days, cfg.Audit.StaleDays, how)
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Write renders the site into the directory dir.
@@ -146,7 +147,7 @@ func manifest(names []string) []byte {
 // separator or a leading dot are ignored, so that a tampered manifest
 // cannot make an update remove anything outside the site.
 func readManifest(path string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}

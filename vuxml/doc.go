@@ -101,8 +101,8 @@
 // Parse and ParseFile are a recursive descent over the Tokenizer that
 // slices every string of the model from one immutable copy of the input
 // (none with ParseFile or ParseOptions.NoCopy) and carves the model's
-// slices out of a few large blocks. A second, unexported parser built on
-// encoding/xml is kept as the oracle of the differential tests and of the
+// slices out of a few large blocks. A second parser built on encoding/xml,
+// compiled into the tests only (oracle_test.go), is the oracle of the differential tests and of the
 // FuzzParse target, which require both to accept exactly the same inputs
 // and to build equal Documents, Issues included. encoding/xml is more
 // lenient than XML 1.0 in places (duplicate attributes, attributes not

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/pkgaudit/pkgaudit/diag"
 )
 
 // Sentinel errors wrapped by *Error for the refusals a caller may want to
@@ -32,20 +34,23 @@ var (
 	ErrUnsupported = errors.New("unsupported XML feature")
 )
 
-// Error is a fatal parse error at a position, in the style of go/scanner:
-// Error() is "FILE:LINE:COL: message". Err, when set, is one of the
-// sentinel errors above (ErrSyntax, ErrTooDeep, ...) and is returned by
-// Unwrap.
-type Error struct {
-	Pos Pos
-	Msg string
-	Err error
+// Error is a fatal parse error at a position, in the style of go/scanner
+// (diag.Error, the error type of every parser of pkgaudit): Error() is
+// "FILE:LINE:COL: message". Err, when set, is one of the sentinel errors
+// above (ErrSyntax, ErrTooDeep, ...) and is returned by Unwrap.
+type Error = diag.Error
+
+// errorAt returns the Error of msg at p, classified by sentinel. A
+// position without file and line is written "-", as Pos.String does.
+func errorAt(p Pos, msg string, sentinel error) *Error {
+	if p.File == "" && p.Line == 0 {
+		p.File = "-"
+	}
+	return &Error{File: p.File, Line: p.Line, Column: p.Col, Msg: msg, Err: sentinel}
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
-
-// Unwrap returns the sentinel error classifying e.
-func (e *Error) Unwrap() error { return e.Err }
+// ErrorPos returns the position of e as a Pos.
+func ErrorPos(e *Error) Pos { return Pos{File: e.File, Line: e.Line, Col: e.Column} }
 
 // String formats a position as FILE:LINE:COL (LINE:COL without a file,
 // FILE alone without a line).
@@ -70,7 +75,7 @@ func (p Pos) IsValid() bool { return p.Line > 0 }
 type ErrorList []*Error
 
 // Add appends an error.
-func (l *ErrorList) Add(pos Pos, msg string) { *l = append(*l, &Error{Pos: pos, Msg: msg}) }
+func (l *ErrorList) Add(pos Pos, msg string) { *l = append(*l, errorAt(pos, msg, nil)) }
 
 func (l ErrorList) Error() string {
 	switch len(l) {

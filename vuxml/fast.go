@@ -10,8 +10,35 @@ import (
 // This file is the fast parser: a recursive descent over Tokenizer, with
 // every string of the model sliced from one immutable copy of the input
 // and the model's slices carved out of a few large blocks. It follows the
-// oracle (oracle.go) step for step; the differential tests hold the two
+// oracle (oracle_test.go, test-only) step for step; the differential tests hold the two
 // to the same Documents and Issues.
+
+// entRef is an entity reference met while decoding.
+type entRef struct {
+	name string
+	kind refKind
+}
+
+// ctx is the element whose content is being read.
+type ctx struct {
+	id       elemID
+	name     string // as written
+	pos      Pos
+	anchor   Pos // where entity Issues go
+	vid      string
+	textSeen bool
+}
+
+// vidOf returns the vid attribute (any case, the last one) of a <vuln>.
+func vidOf(attrs []attrKV) string {
+	v := ""
+	for _, a := range attrs {
+		if lowerASCII(a.name) == "vid" {
+			v = a.value
+		}
+	}
+	return v
+}
 
 // parseFast parses data; owned says that data is ours and never modified
 // afterwards (so the model may point into it without a copy).

@@ -84,7 +84,7 @@ func flattenInto(out *bytes.Buffer, s *pstate, src []byte, file string, entity b
 			}
 			data, name, msg, sentinel := s.loadExternal(d)
 			if msg != "" {
-				return &Error{Pos: tz.Position(tok.Span.Start), Msg: msg, Err: sentinel}
+				return errorAt(tz.Position(tok.Span.Start), msg, sentinel)
 			}
 			out.Write(src[start:tok.Span.Start])
 			s.active = append(s.active, d.name)

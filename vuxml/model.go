@@ -1,5 +1,7 @@
 package vuxml
 
+import "github.com/pkgaudit/pkgaudit/advisory"
+
 // Pos is a position in a source file. Line and Col are 1-based; Col counts
 // bytes. File is the path the element was read from (a year file pulled in
 // through an external entity has its own File).
@@ -96,34 +98,18 @@ type Name struct {
 	Pos   Pos
 }
 
-// Op is a range operator.
-type Op int
+// Op is a range operator: advisory.Op, the one operator type of
+// pkgaudit's databases. String returns the element name ("lt", ...).
+type Op = advisory.Op
 
 // Range operators, as the element names <lt>, <le>, <eq>, <ge>, <gt>.
 const (
-	Lt Op = iota + 1
-	Le
-	Eq
-	Ge
-	Gt
+	Lt = advisory.LT
+	Le = advisory.LE
+	Eq = advisory.EQ
+	Ge = advisory.GE
+	Gt = advisory.GT
 )
-
-// String returns the element name of the operator ("lt", "le", ...).
-func (o Op) String() string {
-	switch o {
-	case Lt:
-		return "lt"
-	case Le:
-		return "le"
-	case Eq:
-		return "eq"
-	case Ge:
-		return "ge"
-	case Gt:
-		return "gt"
-	}
-	return "?"
-}
 
 // Bound is one operator element of a range, e.g. <lt>1.2</lt>.
 type Bound struct {

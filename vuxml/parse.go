@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // Default limits (see ParseOptions).
@@ -93,7 +95,7 @@ func ParseFile(path string, opts ParseOptions) (*Document, error) {
 
 // readLimited reads a file of at most max bytes.
 func readLimited(name string, max int64) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := safeopen.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("vuxml: %w", err)
 	}
@@ -131,7 +133,7 @@ func readAllLimited(r io.Reader, name string, max int64) ([]byte, error) {
 }
 
 func tooLarge(name string, max int64) error {
-	return &Error{Pos: Pos{File: name}, Msg: fmt.Sprintf("input exceeds the size limit of %d bytes", max), Err: ErrTooLarge}
+	return errorAt(Pos{File: name}, fmt.Sprintf("input exceeds the size limit of %d bytes", max), ErrTooLarge)
 }
 
 // externalPath checks the system literal of an external entity: a
@@ -205,7 +207,7 @@ func (s *pstate) loadExternal(d *entityDecl) ([]byte, string, string, error) {
 		}
 		return data, name, "", nil
 	}
-	f, err := os.OpenInRoot(dir, filepath.FromSlash(rel))
+	f, err := safeopen.OpenInRoot(dir, filepath.FromSlash(rel))
 	if err != nil {
 		return nil, name, fmt.Sprintf("external entity &%s;: %v", d.name, err), ErrExternalEntity
 	}

@@ -241,7 +241,7 @@ type pstate struct {
 	files    map[string][]byte // external entity files already read
 	active   []string          // external entities being parsed (recursion)
 	dedup    map[entKey]bool   // entity Issues already given
-	oracle   any               // the encoding/xml oracle's shared state
+	oracle   any               // the encoding/xml oracle's shared state (oracle_test.go)
 	descEnts *descEntities     // shared by the document's descriptions
 	stdTexts map[*Entry]string // the oracle's plain text of each description (for the tests)
 }

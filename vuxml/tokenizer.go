@@ -172,7 +172,7 @@ func (t *Tokenizer) Depth() int { return len(t.stack) }
 func (t *Tokenizer) Offset() int { return t.i }
 
 func (t *Tokenizer) fail(off int, sentinel error, format string, args ...any) error {
-	t.err = &Error{Pos: t.Position(off), Msg: fmt.Sprintf(format, args...), Err: sentinel}
+	t.err = errorAt(t.Position(off), fmt.Sprintf(format, args...), sentinel)
 	return t.err
 }
 

@@ -127,6 +127,8 @@ var commands = []struct {
 	{"", newManCmd},
 	{"", newPmatchCmd},
 	{"", newRemediateCmd},
+	{"", newReportCmd},
+	{"", newServerCmd},
 	{"", newVersionCmd},
 	{"export", newExportOSVCmd},
 	{"pkgsrc", newPkgsrcAuditCmd},

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 func newConfigCmd(env *Env) *cobra.Command {
@@ -81,7 +81,7 @@ Exit status: 0 valid, 1 a file has an error (printed as FILE:LINE: message),
 }
 
 func configReadFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := safeopen.Open(p)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/pkgaudit/pkgaudit/feed"
 )
 
 // This file holds what the publishing commands (site build, export osv)
@@ -21,6 +24,18 @@ func databasePaths(env *Env, files []string, configFile string) ([]string, error
 		return nil, err
 	}
 	return []string{cfg.FreeBSD.VulnXML}, nil
+}
+
+// readSourceDocument reads the database at path as its own document
+// (feed.ReadDocument): VuXML (whole documents, year fragments, a wrapper
+// with its external entities) or pkg-vulnerabilities, compressed or not.
+// OSV records are refused: they are no source document.
+func readSourceDocument(path string, sourceList bool) (*feed.Document, error) {
+	doc, err := feed.ReadDocument(path, feed.Options{Formats: []feed.Format{feed.VuXML, feed.Pkgsrc}, PkgsrcSourceList: sourceList})
+	if errors.Is(err, feed.ErrWrongFormat) {
+		return nil, fmt.Errorf("%w; OSV records cannot be published or exported again: give the VuXML or pkg-vulnerabilities file they came from", err)
+	}
+	return doc, err
 }
 
 // parseTimeFlag reads a command-line time: YYYY-MM-DD (midnight UTC) or

@@ -105,16 +105,30 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 // exportRecords converts the database at path; its format is detected
 // from the content.
 func exportRecords(path string, when time.Time, sourceList bool) ([]*osv.Vulnerability, error) {
-	src, err := feed.ReadSource(path, sourceList)
+	src, err := readSourceDocument(path, sourceList)
 	if err != nil {
 		return nil, err
 	}
-	if src.VuXML != nil {
-		return osv.FromVuXMLDocument(src.VuXML, osv.VuXMLOptions{DefaultTime: when})
+	return documentRecords(src, when)
+}
+
+// documentRecords gives the OSV records of a database document: VuXML
+// and pkg-vulnerabilities converted (when stands for missing dates), OSV
+// records as they are.
+func documentRecords(doc *feed.Document, when time.Time) ([]*osv.Vulnerability, error) {
+	switch {
+	case doc.VuXML != nil:
+		return osv.FromVuXMLDocument(doc.VuXML, osv.VuXMLOptions{DefaultTime: when})
+	case doc.Pkgsrc != nil:
+		vs, err := osv.FromPkgsrc(doc.Pkgsrc, osv.PkgsrcOptions{Time: when})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", doc.Path, err)
+		}
+		return vs, nil
 	}
-	vs, err := osv.FromPkgsrc(src.Pkgsrc, osv.PkgsrcOptions{Time: when})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	vs := make([]*osv.Vulnerability, len(doc.OSV))
+	for i, r := range doc.OSV {
+		vs[i] = r.Vuln
 	}
 	return vs, nil
 }

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -28,7 +28,7 @@ is parsed back before it is written. -o writes it atomically to FILE
 		Example: `  pkgaudit pkgsrc sign --key security.asc -o pkg-vulnerabilities doc/pkg-vulnerabilities`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := os.ReadFile(args[0])
+			src, err := safeopen.ReadFile(args[0])
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
@@ -59,7 +59,7 @@ is parsed back before it is written. -o writes it atomically to FILE
 }
 
 func readSecretKey(path string) (*packet.PrivateKey, error) {
-	fh, err := os.Open(path)
+	fh, err := safeopen.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func parsePkgsrcVerified(path, keyringPath string, opts pkgsrc.Options) (*pkgsrc
 	if keyringPath == "" {
 		return nil, usageError("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
 	}
-	kfh, err := os.Open(keyringPath)
+	kfh, err := safeopen.Open(keyringPath)
 	if err != nil {
 		return nil, usageError("cannot read keyring: %v", err)
 	}
@@ -98,7 +98,7 @@ func parsePkgsrcVerified(path, keyringPath string, opts pkgsrc.Options) (*pkgsrc
 	if err != nil {
 		return nil, usageError("keyring %s: %v", keyringPath, err)
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := safeopen.ReadFile(path)
 	if err != nil {
 		return nil, &pkgsrc.ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
 	}

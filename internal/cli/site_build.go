@@ -135,7 +135,7 @@ func siteBuild(env *Env, f *siteBuildFlags) error {
 // descriptions (which the advisory model does not carry), pkg-vulnerabilities
 // lines as advisories.
 func siteLoad(env *Env, s *site.Site, path string, sourceList bool) error {
-	src, err := feed.ReadSource(path, sourceList)
+	src, err := readSourceDocument(path, sourceList)
 	if err != nil {
 		return err
 	}

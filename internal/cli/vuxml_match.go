@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 	"github.com/pkgaudit/pkgaudit/vuxml/match"
@@ -34,10 +35,11 @@ needs a look, 2 error.`,
 			if file == "" || index == "" {
 				return usageError("vuxml match: -f FILE and --index INDEX are required")
 			}
-			doc, err := vuxml.ParseFile(file, vuxml.ParseOptions{})
+			d, err := feed.ReadDocument(file, feed.Options{Formats: []feed.Format{feed.VuXML}})
 			if err != nil {
 				return &codeError{ExitError, err}
 			}
+			doc := d.VuXML
 			e := match.Find([]*vuxml.Document{doc}, args[0])
 			if e == nil {
 				return &codeError{ExitError, fmt.Errorf("%s: no entry with vid %s", file, args[0])}

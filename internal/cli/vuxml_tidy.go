@@ -8,7 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/decompress"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml/tidy"
 )
 
@@ -51,9 +54,19 @@ cannot be read or is not XML.`,
 			}
 			untidy := 0
 			for _, path := range args {
-				data, err := os.ReadFile(path)
+				data, err := safeopen.ReadFile(path)
 				if err != nil {
 					return &codeError{ExitError, err}
+				}
+				// tidy rewrites the text as it is: it must be plain VuXML.
+				if f, what := feed.Detect(data); f != feed.VuXML {
+					if f != "" {
+						what = f.Describe()
+					}
+					return &codeError{ExitError, fmt.Errorf("%s: this is %s, where VuXML is expected", path, what)}
+				}
+				if decompress.Sniff(data) != decompress.Plain {
+					return &codeError{ExitError, fmt.Errorf("%s: compressed VuXML: tidy rewrites the text, decompress it first", path)}
 				}
 				res, err := tidy.Tidy(path, data, tidy.Options{Sort: sortEntries})
 				if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/vuxml/validate"
 )
 
@@ -59,7 +60,18 @@ file cannot be read or parsed.`,
 					return usageError("vuxml validate: --skip %s: no such check (see --list-checks)", s)
 				}
 			}
-			fs, err := validate.Files(args, validate.Options{Now: env.Now(), Skip: skip, NoExternalEntities: noExternal})
+			// feed reads each file (decompressed, its format detected:
+			// a pkg-vulnerabilities file or OSV records are refused by
+			// name); validate parses and checks it.
+			ins := make([]validate.Input, len(args))
+			for i, p := range args {
+				doc, err := feed.ReadPlain(p, feed.Options{Formats: []feed.Format{feed.VuXML}})
+				if err != nil {
+					return &codeError{ExitError, err}
+				}
+				ins[i] = validate.Input{Path: p, Data: doc.Plain}
+			}
+			fs, err := validate.Inputs(ins, validate.Options{Now: env.Now(), Skip: skip, NoExternalEntities: noExternal})
 			if err != nil {
 				return &codeError{ExitError, err}
 			}

@@ -4,6 +4,7 @@
 package decompress
 
 import (
+	"bufio"
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
@@ -12,6 +13,8 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/pkgaudit/pkgaudit/internal/bytesize"
 	"github.com/ulikunitz/xz"
 )
 
@@ -29,6 +32,9 @@ var (
 	ErrEmpty = errors.New("Unrecognized archive format")
 	// ErrTooLarge is returned when the output would exceed the limit.
 	ErrTooLarge = errors.New("decompressed data too large")
+	// ErrMemory is returned when a stream's header asks for more memory
+	// than MaxWindow (an xz dictionary, a zstd window).
+	ErrMemory = errors.New("compressed stream asks for too much memory")
 )
 
 // Format names a compression format.
@@ -43,10 +49,12 @@ const (
 	Zstd  Format = "zstd"
 )
 
-// maxZstdWindow caps the window a zstd frame may ask the decoder to
-// allocate, whatever its header claims (zstd -19 uses 8 MiB, --long=27
-// 128 MiB).
-const maxZstdWindow = 128 << 20
+// MaxWindow caps the memory a compressed stream may ask the decoder to
+// set aside for its history, whatever its header claims: the zstd window
+// and the xz (LZMA2) dictionary. zstd -19 uses 8 MiB, --long=27 128 MiB;
+// xz -9 uses 64 MiB. gzip's window is 32 KiB and bzip2's block at most
+// 900 kB by their formats.
+const MaxWindow = 128 << 20
 
 // Sniff tells the compression format of data from its magic bytes.
 func Sniff(data []byte) Format {
@@ -90,31 +98,12 @@ func Unpack(data []byte, limit int64) (_ []byte, layers []Format, _ error) {
 			return nil, layers, fmt.Errorf("more than %d compression layers", maxLayers)
 		}
 		layers = append(layers, f)
-		var r io.Reader
-		var err error
-		switch f {
-		case Gzip:
-			r, err = gzip.NewReader(bytes.NewReader(data))
-		case Bzip2:
-			r = bzip2.NewReader(bytes.NewReader(data))
-		case XZ:
-			r, err = xz.NewReader(bytes.NewReader(data))
-		case Zstd:
-			var zr *zstd.Decoder
-			zr, err = zstd.NewReader(bytes.NewReader(data),
-				zstd.WithDecoderConcurrency(1),
-				zstd.WithDecoderLowmem(true),
-				zstd.WithDecoderMaxWindow(uint64(max(zstd.MinWindowSize, min(limit, maxZstdWindow)))),
-				zstd.WithDecoderMaxMemory(uint64(limit)+1))
-			if err == nil {
-				defer zr.Close()
-				r = zr
-			}
-		}
+		r, err := newReader(bytes.NewReader(data), f, limit)
 		if err != nil {
-			return nil, layers, fmt.Errorf("%s: %w", f, err)
+			return nil, layers, err
 		}
 		out, err := io.ReadAll(io.LimitReader(r, limit+1))
+		r.Close()
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) && f == Gzip {
 				return nil, layers, errors.New("truncated gzip input")
@@ -123,7 +112,17 @@ func Unpack(data []byte, limit int64) (_ []byte, layers []Format, _ error) {
 				return nil, layers, ErrTooLarge
 			}
 			if f == Zstd && errors.Is(err, zstd.ErrWindowSizeExceeded) {
-				return nil, layers, fmt.Errorf("%w (zstd window over %d bytes)", ErrTooLarge, min(limit, maxZstdWindow))
+				// A window larger than the output may be is refused as
+				// too large an output; one over MaxWindow as too much
+				// memory.
+				kind := ErrMemory
+				if limit < MaxWindow {
+					kind = ErrTooLarge
+				}
+				return nil, layers, fmt.Errorf("%w: zstd window over %s", kind, bytesize.Format(zstdWindow(limit)))
+			}
+			if errors.Is(err, ErrMemory) {
+				return nil, layers, err
 			}
 			return nil, layers, fmt.Errorf("%s: %w", f, err)
 		}
@@ -136,3 +135,73 @@ func Unpack(data []byte, limit int64) (_ []byte, layers []Format, _ error) {
 		data = out
 	}
 }
+
+// NewReader returns a reader of the decompressed content of r, whose
+// compression is sniffed from its first bytes (plain content is passed
+// through), and the format found. Memory stays bounded whatever the
+// headers claim (MaxWindow); the output is not: the caller caps what it
+// reads. Close releases the decoder.
+func NewReader(r io.Reader) (io.ReadCloser, Format, error) {
+	br := bufio.NewReader(r)
+	magic, err := br.Peek(6)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, Plain, err
+	}
+	f := Sniff(magic)
+	if f == Plain {
+		return io.NopCloser(br), Plain, nil
+	}
+	rc, err := newReader(br, f, 0)
+	return rc, f, err
+}
+
+// zstdWindow is the largest zstd window accepted when the output is
+// capped at limit bytes (0: not capped).
+func zstdWindow(limit int64) int64 {
+	if limit <= 0 {
+		return MaxWindow
+	}
+	return max(zstd.MinWindowSize, min(limit, MaxWindow))
+}
+
+// newReader opens the decoder of format f on r; limit, when above 0, is
+// the cap on the output, which also bounds the zstd window.
+func newReader(r io.Reader, f Format, limit int64) (io.ReadCloser, error) {
+	var out io.Reader
+	var err error
+	switch f {
+	case Gzip:
+		out, err = gzip.NewReader(r)
+	case Bzip2:
+		out = bzip2.NewReader(r)
+	case XZ:
+		out, err = xz.NewReader(newXZGuard(r, MaxWindow))
+	case Zstd:
+		opts := []zstd.DOption{
+			zstd.WithDecoderConcurrency(1),
+			zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(uint64(zstdWindow(limit))),
+		}
+		if limit > 0 {
+			opts = append(opts, zstd.WithDecoderMaxMemory(uint64(limit)+1))
+		}
+		var zr *zstd.Decoder
+		if zr, err = zstd.NewReader(r, opts...); err == nil {
+			return zstdCloser{zr}, nil
+		}
+	default:
+		return io.NopCloser(r), nil
+	}
+	if err != nil {
+		if errors.Is(err, ErrMemory) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", f, err)
+	}
+	return io.NopCloser(out), nil
+}
+
+// zstdCloser releases the decoder's goroutines on Close.
+type zstdCloser struct{ *zstd.Decoder }
+
+func (z zstdCloser) Close() error { z.Decoder.Close(); return nil }

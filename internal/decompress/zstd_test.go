@@ -103,7 +103,8 @@ func TestSniffZstd(t *testing.T) {
 	}
 }
 
-// FuzzBytes: no input crashes Unpack or makes it exceed its limit, and
+// FuzzBytes: no input crashes Unpack or makes it exceed its limit or
+// allocate much more than its windows (MaxWindow) and output allow, and
 // whatever it returns is plain (sniffs as no known format).
 func FuzzBytes(f *testing.F) {
 	seeds, _ := filepath.Glob("../../testdata/pkgsrc/pkg-vulnerabilities-*")
@@ -119,9 +120,18 @@ func FuzzBytes(f *testing.F) {
 	f.Add(bz2(f, plain))
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd})
 	f.Add([]byte("BZh9"))
+	f.Add(xzHostile(40))
+	f.Add(xzHostile(8))
+	f.Add(gz(xzHostile(30)))
+	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 21 << 3, 0x19, 0x00, 0x00, 'h', 'i', '\n'})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const limit = 1 << 20
-		out, layers, err := Unpack(data, limit)
+		var out []byte
+		var layers []Format
+		var err error
+		if n := allocated(func() { out, layers, err = Unpack(data, limit) }); n > MaxWindow+64*limit {
+			t.Fatalf("allocated %d bytes", n)
+		}
 		if err != nil {
 			return
 		}

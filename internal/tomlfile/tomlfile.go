@@ -13,27 +13,12 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/pkgaudit/pkgaudit/diag"
 )
 
 // Error is a problem in a TOML file, with its position.
-type Error struct {
-	File   string
-	Line   int // 1-based; 0 when unknown
-	Column int // 1-based; 0 when unknown
-	Err    error
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+type Error = diag.Error
 
 // Decode decodes data, the content of file, into v. A syntax or type error
 // is an *Error at the parser's position, its message naming the key being

@@ -7,7 +7,7 @@
 # Builds pkgaudit (CGO_ENABLED=0, as released), generates the 20k and 80k
 # workloads in both shapes (the standard one, and -skew 0.4: 40 % of the
 # names start with p) with 2,000 operands each, and runs hyperfine on
-#   pkg audit -f DB OPERANDS                  (only when pkg is on PATH)
+#   pkg audit -f DB OPERANDS                  (only with $PKG or pkg on PATH)
 #   pkgaudit audit -f DB OPERANDS             (the default path: the compiled
 #                                              index, warm after the warm-up runs)
 #   pkgaudit audit --no-cache -f DB OPERANDS  (parse and index every run)
@@ -31,6 +31,17 @@ go build -o "$work/genvuxml" ./internal/workload/cmd/genvuxml
 PKGAUDIT_CACHE_DIR=$work/cache
 export PKGAUDIT_CACHE_DIR
 
+# FreeBSD pkg: $PKG (a pkg built from freebsd/pkg, e.g. on Linux as
+# docs/benchmarks-pkg.md says), else `pkg` on PATH. It reads every setting
+# from the environment as well: an empty package database, cache and
+# repository directory of its own, no configuration file (-C /dev/null).
+pkg=${PKG:-$(command -v pkg || true)}
+if [ -n "$pkg" ]; then
+	mkdir -p "$work/pkgstate/db" "$work/pkgstate/cache" "$work/pkgstate/repos"
+	PKG_DBDIR=$work/pkgstate/db PKG_CACHEDIR=$work/pkgstate/cache REPOS_DIR=$work/pkgstate/repos
+	export PKG_DBDIR PKG_CACHEDIR REPOS_DIR
+fi
+
 for w in 20k 80k 20k-skew 80k-skew; do
 	case $w in
 	20k*) size="-entries 20000 -names 5000" ;;
@@ -49,8 +60,8 @@ for w in 20k 80k 20k-skew 80k-skew; do
 	fi
 	operands=$(tr '\n' ' ' <"$ops")
 	set --
-	if command -v pkg >/dev/null 2>&1; then
-		set -- "$@" -n "pkg $w" "pkg audit -f $db $operands"
+	if [ -n "$pkg" ]; then
+		set -- "$@" -n "pkg $w" "$pkg -C /dev/null audit -f $db $operands"
 	fi
 	set -- "$@" -n "pkgaudit $w" "$work/pkgaudit audit -f $db $operands"
 	set -- "$@" -n "pkgaudit --no-cache $w" "$work/pkgaudit audit --no-cache -f $db $operands"

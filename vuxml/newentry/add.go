@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -24,10 +25,7 @@ func AddToFile(path, entry string) (line int, err error) {
 		}
 		return 0, err
 	}
-	if !st.Mode().IsRegular() {
-		return 0, fmt.Errorf("%s is not a regular file", path)
-	}
-	data, err := os.ReadFile(path)
+	data, err := safeopen.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}

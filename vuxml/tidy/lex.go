@@ -2,11 +2,11 @@ package tidy
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/pkgaudit/pkgaudit/diag"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -43,13 +43,11 @@ type token struct {
 }
 
 // SyntaxError is an input tidy cannot tokenize.
-type SyntaxError struct {
-	Pos vuxml.Pos
-	Msg string
-}
+type SyntaxError = diag.Error
 
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.File, e.Pos.Line, e.Pos.Col, e.Msg)
+// syntaxError is the SyntaxError of msg at p.
+func syntaxError(p vuxml.Pos, msg string) *SyntaxError {
+	return &SyntaxError{File: p.File, Line: p.Line, Column: p.Col, Msg: msg}
 }
 
 // lex splits data into tokens with vuxml.Tokenizer (which checks what is
@@ -69,9 +67,9 @@ func lex(file string, data []byte, lines *lineIndex) ([]token, error) {
 		if err != nil {
 			var ve *vuxml.Error
 			if errors.As(err, &ve) {
-				return nil, &SyntaxError{Pos: ve.Pos, Msg: ve.Msg}
+				return nil, syntaxError(vuxml.ErrorPos(ve), ve.Msg)
 			}
-			return nil, &SyntaxError{Pos: lines.pos(file, tz.Offset()), Msg: err.Error()}
+			return nil, syntaxError(lines.pos(file, tz.Offset()), err.Error())
 		}
 		tk := token{start: t.Span.Start, end: t.Span.End}
 		switch t.Kind {

@@ -188,7 +188,7 @@ func TestSort(t *testing.T) {
 func TestSyntaxError(t *testing.T) {
 	_, err := tidy.Tidy("t.xml", []byte("  <vuln vid=\"a\">\n  <topic>x</vuln>\n"), tidy.Options{})
 	se, ok := err.(*tidy.SyntaxError)
-	if !ok || se.Pos.Line != 2 || !strings.HasPrefix(err.Error(), "t.xml:2:") {
+	if !ok || se.Line != 2 || !strings.HasPrefix(err.Error(), "t.xml:2:") {
 		t.Fatalf("%T %v", err, err)
 	}
 }

@@ -2,9 +2,9 @@ package validate
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/vuxml"
 )
 
@@ -34,6 +34,23 @@ func Files(paths []string, opts Options) ([]Finding, error) {
 // (external entities are resolved relative to it).
 func Bytes(file string, data []byte, opts Options) ([]Finding, error) {
 	return run([]input{{path: file, data: data}}, opts)
+}
+
+// Input is a file to validate: its path, and its content when the caller
+// read it (decompressed; nil: the file is read).
+type Input struct {
+	Path string
+	Data []byte
+}
+
+// Inputs validates files together as Files does, some or all of them
+// already read by the caller.
+func Inputs(ins []Input, opts Options) ([]Finding, error) {
+	in := make([]input, len(ins))
+	for i, x := range ins {
+		in[i] = input{path: x.Path, data: x.Data}
+	}
+	return run(in, opts)
 }
 
 type input struct {
@@ -88,7 +105,7 @@ func run(ins []input, opts Options) ([]Finding, error) {
 			order = append(order, f)
 			data, ok := mem[a]
 			if !ok {
-				if data, err = os.ReadFile(f); err != nil {
+				if data, err = safeopen.ReadFile(f); err != nil {
 					return nil, &FileError{f, err}
 				}
 			}

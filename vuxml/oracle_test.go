@@ -123,7 +123,7 @@ func (p *stdParser) pos(off int) Pos {
 }
 
 func (p *stdParser) fail(off int, sentinel error, format string, args ...any) error {
-	return &Error{Pos: p.pos(off), Msg: fmt.Sprintf(format, args...), Err: sentinel}
+	return errorAt(p.pos(off), fmt.Sprintf(format, args...), sentinel)
 }
 
 func (p *stdParser) dtdFail(off int, e *dtdError) error {
@@ -383,12 +383,6 @@ func (p *stdParser) startInfo(tok stdTok, t xml.StartElement) *stdStart {
 	return &stdStart{qname: qnameOf(t.Name), attrs: t.Attr, start: tok.start, end: tok.end, pos: p.pos(tok.start)}
 }
 
-// entRef is an entity reference met while decoding.
-type entRef struct {
-	name string
-	kind refKind
-}
-
 func (p *stdParser) issueRefs(anchor Pos, vid string, refs []entRef) {
 	for _, r := range refs {
 		p.s.entityIssue(anchor, vid, r.name, r.kind)
@@ -507,16 +501,6 @@ func (p *stdParser) decodeText(tok stdTok) ([]textPiece, error) {
 		}
 	}
 	return append(pieces, cur), nil
-}
-
-// ctx is the element whose content is being read.
-type ctx struct {
-	id       elemID
-	name     string // as written
-	pos      Pos
-	anchor   Pos // where entity Issues go
-	vid      string
-	textSeen bool
 }
 
 // chars handles character data in element-only content: external
@@ -695,17 +679,6 @@ func (p *stdParser) vocabStart(id elemID, st *stdStart, vid string) (string, boo
 	v, has, ra := p.s.startVocab(id, st.qname, st.pos, vid, attrs)
 	p.issueRefs(st.pos, vid, refs)
 	return v, has, ra, nil
-}
-
-// vidOf returns the vid attribute (any case, the last one) of a <vuln>.
-func vidOf(attrs []attrKV) string {
-	v := ""
-	for _, a := range attrs {
-		if lowerASCII(a.name) == "vid" {
-			v = a.value
-		}
-	}
-	return v
 }
 
 // loop reads the content of a structural VuXML element up to its end tag,
