@@ -55,7 +55,7 @@ func Plan(cfg *config.Config, j Job) (Options, error) {
 			o.Dest = cfg.FreeBSD.VulnXML
 		}
 		if j.Sign {
-			return o, errors.New("-s: FreeBSD's vuln.xml carries no signature (it is fetched over TLS)")
+			return o, &JobError{errors.New("-s: FreeBSD's vuln.xml carries no signature (it is fetched over TLS)")}
 		}
 	case "pkgsrc":
 		o.URL, o.Kind = cfg.Pkgsrc.URL, PkgVulnerabilities
@@ -67,13 +67,13 @@ func Plan(cfg *config.Config, j Job) (Options, error) {
 		}
 	default:
 		if err := config.CheckURL(j.Feed); err != nil {
-			return o, fmt.Errorf("--feed: want freebsd, pkgsrc or a URL: %v", err)
+			return o, &JobError{fmt.Errorf("--feed: want freebsd, pkgsrc or a URL: %v", err)}
 		}
 		o.URL = j.Feed
 		if o.Dest == "" {
 			o.Dest, o.Kind = guessDest(cfg, j.Feed)
 			if o.Dest == "" {
-				return o, fmt.Errorf("--feed %s: name the destination with -o FILE", j.Feed)
+				return o, &JobError{fmt.Errorf("--feed %s: name the destination with -o FILE", j.Feed)}
 			}
 		}
 		if keyring == "" && (o.Kind == PkgVulnerabilities || j.Sign) {
@@ -89,6 +89,14 @@ func Plan(cfg *config.Config, j Job) (Options, error) {
 	}
 	return o, nil
 }
+
+// JobError is a job that cannot be run as asked (an unknown feed, a
+// destination to name, -s where there is no signature), as opposed to a
+// failure of its configuration or keyring.
+type JobError struct{ Err error }
+
+func (e *JobError) Error() string { return e.Err.Error() }
+func (e *JobError) Unwrap() error { return e.Err }
 
 // FreshEnough reports whether o.Dest was refreshed less than maxAge days
 // before now (0: never), so that a periodic job need not ask the server.

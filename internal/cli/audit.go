@@ -147,7 +147,7 @@ func (r *auditRun) warn(format string, args ...any) {
 func (r *auditRun) run() error {
 	format, err := r.format()
 	if err != nil {
-		return r.fail(err)
+		return r.fail(badUsage{err})
 	}
 	if r.cfg, err = r.env.loadConfig(r.flags.config); err != nil {
 		return r.fail(err)

@@ -89,6 +89,12 @@ type codeError struct {
 	Err  error
 }
 
+// badUsage marks an error in how a command was called: Main prints the
+// command's usage line after it.
+type badUsage struct{ error }
+
+func (e badUsage) Unwrap() error { return e.error }
+
 func (e *codeError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit status %d", e.Code)
@@ -109,7 +115,23 @@ func exitCode(code int) error {
 
 // usageError wraps err so that Main prints it and exits with ExitError.
 func usageError(format string, args ...any) error {
-	return &codeError{Code: ExitError, Err: fmt.Errorf(format, args...)}
+	return &codeError{Code: ExitError, Err: badUsage{fmt.Errorf(format, args...)}}
+}
+
+// usageArgs makes the argument errors of c and its subcommands (cobra's
+// Args checks) usage errors.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &codeError{Code: ExitError, Err: badUsage{err}}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // A command constructor builds one cobra command bound to env.
@@ -175,7 +197,7 @@ tested condition is false), 2 usage or runtime error.`,
 	root.SetErr(env.Stderr)
 	root.SetVersionTemplate("pkgaudit {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &codeError{Code: ExitError, Err: err}
+		return &codeError{Code: ExitError, Err: badUsage{err}}
 	})
 
 	parents := map[string]*cobra.Command{"": root}
@@ -193,6 +215,7 @@ tested condition is false), 2 usage or runtime error.`,
 		p.AddCommand(r.build(env))
 	}
 	registerCompletions(root)
+	usageArgs(root)
 	return root // cobra lists commands sorted by name
 }
 
@@ -203,7 +226,7 @@ func Main(args []string, env *Env) int {
 		args = optarg.Attach(cmd.Flags(), args)
 	}
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
 	}
@@ -211,6 +234,9 @@ func Main(args []string, env *Env) int {
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
 			fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", ee.Err)
+		}
+		if errors.As(ee.Err, new(badUsage)) && cmd != nil {
+			fmt.Fprintf(env.Stderr, "usage: %s\n", cmd.UseLine())
 		}
 		return ee.Code
 	}

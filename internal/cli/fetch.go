@@ -155,6 +155,9 @@ type fetchJob struct {
 func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 	o, err := fetch.Plan(cfg, j.Job)
 	if err != nil {
+		if errors.As(err, new(*fetch.JobError)) {
+			err = badUsage{err}
+		}
 		return nil, &codeError{ExitError, err}
 	}
 	o.UserAgent = "pkgaudit/" + Version + " (+https://github.com/pkgaudit/pkgaudit)"

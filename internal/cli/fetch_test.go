@@ -163,8 +163,9 @@ func TestFetchUsageErrors(t *testing.T) {
 		{"fetch", "--feed", "freebsd", "-s"},
 		{"fetch", "extra"},
 	} {
+		// The message, then the usage line (issue 12, C.9).
 		_, errOut, code := runEnv(t, map[string]string{"PKG_DBDIR": t.TempDir()}, "", args...)
-		if code != ExitError || strings.Count(errOut, "\n") != 1 {
+		if code != ExitError || strings.Count(errOut, "\n") != 2 || !strings.Contains(errOut, "\nusage: pkgaudit fetch [--feed ") {
 			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
 		}
 	}

@@ -91,12 +91,12 @@ func parsePkgsrcVerified(path, keyringPath string, opts pkgsrc.Options) (*pkgsrc
 	}
 	kfh, err := safeopen.Open(keyringPath)
 	if err != nil {
-		return nil, usageError("cannot read keyring: %v", err)
+		return nil, &codeError{ExitError, fmt.Errorf("cannot read keyring: %v", err)}
 	}
 	defer kfh.Close()
 	kr, err := pkgsrc.ReadKeyring(kfh)
 	if err != nil {
-		return nil, usageError("keyring %s: %v", keyringPath, err)
+		return nil, &codeError{ExitError, fmt.Errorf("keyring %s: %v", keyringPath, err)}
 	}
 	raw, err := safeopen.ReadFile(path)
 	if err != nil {
