@@ -223,7 +223,16 @@ func (r *auditRun) run() error {
 		// pkg audit without a package database: no output at all.
 		return r.exit(res)
 	}
-	if err := writeOutput(r.env, r.flags.output, func(w io.Writer) error { return format.Write(w, res.Report) }); err != nil {
+	if err := writeOutput(r.env, r.flags.output, func(w io.Writer) error {
+		if format.Name == "text" && (r.flags.output == "" || r.flags.output == "-") && r.env.colour(w) {
+			c := &lineColourer{w: w, rule: vulnerableLine}
+			if err := format.Write(c, res.Report); err != nil {
+				return err
+			}
+			return c.flush()
+		}
+		return format.Write(w, res.Report)
+	}); err != nil {
 		return r.fail(err)
 	}
 	return r.exit(res)

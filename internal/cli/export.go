@@ -77,17 +77,22 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 		return &codeError{ExitError, err}
 	}
 	var all []*osv.Vulnerability
-	for _, p := range paths {
+	bar := env.progress(len(paths)+1, "")
+	defer bar.finish()
+	for i, p := range paths {
+		bar.step("converting "+p, i)
 		vs, err := exportRecords(p, when, f.sourceList)
 		if err != nil {
 			return &codeError{ExitError, err}
 		}
 		all = append(all, vs...)
 	}
+	bar.step(fmt.Sprintf("writing %d records", len(all)), len(paths))
 	if f.out != "" {
 		if err := osv.WriteDir(f.out, all); err != nil {
 			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.out, err)}
 		}
+		bar.finish()
 		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.out)
 	}
 	if f.zip != "" {
@@ -97,6 +102,7 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 			}
 			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.zip, err)}
 		}
+		bar.finish()
 		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.zip)
 	}
 	return nil

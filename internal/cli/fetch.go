@@ -104,12 +104,29 @@ func newFetchPkgsrcCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "fetch [-s] [-o FILE] [-q] [--offline]",
 		Short: "Like pkg_admin fetch-pkg-vulnerabilities: pkgaudit fetch --feed pkgsrc",
-		Long: `Download pkgsrc's pkg-vulnerabilities from PKGVULNURL into
-$PKGVULNDIR/pkg-vulnerabilities, as 'pkg_admin fetch-pkg-vulnerabilities'
-does; the same as 'pkgaudit fetch --feed pkgsrc'. -s requires a good OpenPGP
-signature (keyring --keyring FILE or GPG_KEYRING_PKGVULN). Unlike pkg_admin,
-the request is always conditional (pkg_admin's -u; --force forces a download), and
-errors exit 2.`,
+		Long: `Download pkgsrc's pkg-vulnerabilities from PKGVULNURL (pkgsrc.url in
+pkgaudit.toml; default https://cdn.NetBSD.org/pub/NetBSD/packages/vulns/
+pkg-vulnerabilities.gz) into $PKGVULNDIR/pkg-vulnerabilities (or -o FILE),
+as 'pkg_admin fetch-pkg-vulnerabilities' does; the same as
+'pkgaudit fetch --feed pkgsrc'.
+
+The download is capped (64 MiB, 256 MiB unpacked), must parse, and its
+#CHECKSUM lines must verify. When a keyring is known (--keyring FILE,
+GPG_KEYRING_PKGVULN, pkgsrc.keyring) the OpenPGP signature is checked too;
+-s makes a good signature required (no keyring is then an error). The file
+is stored as downloaded (still compressed), mode 0644, replaced atomically
+only once all of that passed; on any failure the previous file is left as
+it was. Then the compiled index that audit uses is written to the cache
+directory (not with --no-cache).
+
+Unlike pkg_admin, the request is always conditional (If-Modified-Since,
+If-None-Match; -u is accepted and changes nothing; --force downloads
+anyway), --max-age DAYS skips the request for a copy refreshed less than
+DAYS days ago, and --config names pkgaudit.toml (pkg_install.conf settings
+come from the environment and the host's pkg_install.conf).
+
+Exit status: 0 fetched or up to date, 1 the signature check failed, 2 any
+other error (nothing replaced).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return fetchCommand(env, f)

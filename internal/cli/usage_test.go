@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -28,6 +32,39 @@ func TestUsageLineOnArgumentErrors(t *testing.T) {
 		last := lines[len(lines)-1]
 		if tc.usage == "" && strings.HasPrefix(last, "usage:") || tc.usage != "" && (len(lines) != 2 || !strings.HasPrefix(last, tc.usage)) {
 			t.Errorf("%v: stderr %q, want usage line %q", tc.args, stderr, tc.usage)
+		}
+	}
+}
+
+// The help of vuxml validate and pkgsrc fetch says what the code does
+// (issue 12, C.9): what they promise is checked here or by the tests named.
+func TestHelpSaysWhatCodeDoes(t *testing.T) {
+	help, _, _ := run(t, "", "vuxml", "validate", "--help")
+	for _, want := range []string{"may be compressed", "looks like", "summary line on standard", "NO_COLOR", "--skip CHECK"} {
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), want) {
+			t.Errorf("vuxml validate --help lacks %q", want)
+		}
+	}
+	// A compressed year file validates as the plain one.
+	plain, _, code := run(t, "", "vuxml", "validate", "../../testdata/vuxml/vuln-2025.xml")
+	dir := t.TempDir()
+	data, _ := os.ReadFile("../../testdata/vuxml/vuln-2025.xml")
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(data)
+	w.Close()
+	p := filepath.Join(dir, "vuln-2025.xml.gz")
+	os.WriteFile(p, gz.Bytes(), 0o644)
+	got, _, code2 := run(t, "", "vuxml", "validate", p)
+	if code2 != code || strings.ReplaceAll(got, p, "F") != strings.ReplaceAll(plain, "../../testdata/vuxml/vuln-2025.xml", "F") {
+		t.Errorf("compressed: exit %d (want %d)", code2, code)
+	}
+	// pkgsrc fetch: checksums, signature exit 1 (TestFetchPkgsrcFeedSigned
+	// and the fetch failure goldens), the compiled index, --config.
+	help, _, _ = run(t, "", "pkgsrc", "fetch", "--help")
+	for _, want := range []string{"#CHECKSUM", "1 the signature check failed", "--config names pkgaudit.toml", "compiled index", "--max-age"} {
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), want) {
+			t.Errorf("pkgsrc fetch --help lacks %q", want)
 		}
 	}
 }
