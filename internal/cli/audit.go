@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,7 +89,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 		},
 	}
 	fl := c.Flags()
-	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory); repeatable")
+	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory; - for standard input); repeatable")
 	fl.BoolVarP(&f.fetch, "fetch", "F", false, "download the database before auditing")
 	fl.BoolVar(&f.offline, "offline", false, "never touch the network (-F then fails)")
 	fl.StringVar(&f.cache, "cache", "", "keep the compiled index of the databases in DIR (default audit.cache_dir, ~/.cache/pkgaudit, /var/cache/pkgaudit for root)")
@@ -175,6 +176,9 @@ func (r *auditRun) run() error {
 	if len(paths) == 0 {
 		paths = r.cfg.DefaultDatabases(kinds.freebsd, kinds.pkgsrc, kinds.other)
 	}
+	if slices.Contains(paths, "-") && (slices.Contains(r.flags.from, "-") || r.flags.fetch) {
+		return r.fail(badUsage{errors.New("-f -: standard input holds one thing: not with --from - nor -F")})
+	}
 	if r.flags.fetch {
 		for _, p := range paths {
 			if err := fetchForAudit(r.env, r.cfg, p, r.flags.quiet); err != nil {
@@ -191,7 +195,7 @@ func (r *auditRun) run() error {
 	res, err := scan.Run(context.Background(), scan.Request{
 		Databases: paths,
 		Open: scan.OpenOptions{CacheDir: cacheDir(r.env, r.cfg, r.flags.cache, r.flags.noCache), Brief: format.Brief,
-			Hash: format.Hash, NoExternalEntities: r.flags.noExternal},
+			Hash: format.Hash, NoExternalEntities: r.flags.noExternal, Stdin: r.env.Stdin},
 		Sources:   sources,
 		Available: available,
 		Audit: scan.AuditOptions{

@@ -63,3 +63,33 @@ func TestAuditFromPkgInfo(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// -f - reads the database from standard input (issue 12, C.8): its format
+// detected as for a file, compressed or not, and never cached.
+func TestAuditDatabaseFromStdin(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/vuxml/vuln-2025.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := run(t, "", "audit", "-f", "../../testdata/vuxml/vuln-2025.xml", "curl-8.5.0")
+	cache := t.TempDir()
+	got, stderr, code := run(t, string(data), "audit", "--cache", cache, "-f", "-", "curl-8.5.0")
+	if code != ExitFound || stderr != "" || got != want {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, stderr, got)
+	}
+	if ents, _ := os.ReadDir(cache); len(ents) != 0 {
+		t.Errorf("standard input cached: %v", ents)
+	}
+	pv, _ := os.ReadFile(realPkgVulns)
+	if out, _, code := run(t, string(pv), "audit", "-q", "-f", "-", "openssl-0.9.8p"); code != ExitFound || out != "openssl-0.9.8p\n" {
+		t.Errorf("pkg-vulnerabilities on stdin: exit %d, %q", code, out)
+	}
+	_, stderr, code = run(t, "<html><body>Not Found</body></html>\n", "audit", "-f", "-", "curl-8.5.0")
+	if code != ExitError || !strings.HasPrefix(stderr, "pkgaudit: -: this is HTML") {
+		t.Errorf("HTML on stdin: exit %d, %q", code, stderr)
+	}
+	_, stderr, code = run(t, "curl-8.5.0\n", "audit", "-f", "-", "--from", "-")
+	if code != ExitError || !strings.Contains(stderr, "usage:") {
+		t.Errorf("-f - --from -: exit %d, %q", code, stderr)
+	}
+}
