@@ -79,6 +79,9 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 		}
 	} else {
 		file, err = pkgsrc.ParseFile(path, opts)
+		if err != nil {
+			err = pkgsrcWrongFormat(path, err)
+		}
 	}
 	if err != nil {
 		var ce *codeError

@@ -68,3 +68,26 @@ func TestHelpSaysWhatCodeDoes(t *testing.T) {
 		}
 	}
 }
+
+// Wrong-format inputs say what the file is, and every message names the
+// file once (issue 12, C.9).
+func TestWrongFormatSaysWhatItIs(t *testing.T) {
+	vx := "../../testdata/vuxml/vuln-2025.xml"
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.xml")
+	os.WriteFile(text, []byte("not xml at all\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		file string
+		want string
+	}{
+		{[]string{"pkgsrc", "check", vx}, vx, "(this is a VuXML file, where a pkg-vulnerabilities file is expected)"},
+		{[]string{"pkgsrc", "audit-pkg", "-f", vx, "a-1"}, vx, "(this is a VuXML file, where a pkg-vulnerabilities file is expected)"},
+		{[]string{"vuxml", "new", text}, text, "not a VuXML document or year file; left untouched"},
+	} {
+		_, stderr, code := run(t, "", tc.args...)
+		if code != ExitError || !strings.HasPrefix(stderr, "pkgaudit: "+tc.file+":1") || !strings.Contains(stderr, tc.want) || strings.Count(stderr, tc.file) != 1 {
+			t.Errorf("%v: exit %d, %q", tc.args, code, stderr)
+		}
+	}
+}

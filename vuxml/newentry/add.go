@@ -34,12 +34,12 @@ func AddToFile(path, entry string) (line int, err error) {
 			if strings.Contains(err.Error(), "external entit") {
 				return 0, fmt.Errorf("%s includes year files (the vuln.xml wrapper), left untouched: new entries go into a year file, vuln/YYYY.xml", path)
 			}
-			return 0, fmt.Errorf("%s is not a VuXML document or year file, left untouched: %v", path, err)
+			return 0, fmt.Errorf("%v (not a VuXML document or year file; left untouched)", err)
 		}
 	}
 	result, line := Insert(data, entry)
 	if _, err := vuxml.Parse(result, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
-		return 0, fmt.Errorf("%s: the new entry would not parse there, left untouched: %v", path, err)
+		return 0, fmt.Errorf("%v (with the new entry inserted; left untouched)", err)
 	}
 	if err := atomicfile.Write(path, st.Mode().Perm(), func(w io.Writer) error {
 		_, err := w.Write(result)
