@@ -9,10 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-
 	"github.com/pkgaudit/pkgaudit/config"
-	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -81,7 +78,7 @@ func Plan(cfg *config.Config, j Job) (Options, error) {
 		}
 	}
 	if keyring != "" {
-		kr, err := readKeyring(keyring)
+		kr, err := pkgsrc.ReadKeyringFile(keyring)
 		if err != nil {
 			return o, err
 		}
@@ -160,19 +157,6 @@ func BaseName(raw string) string {
 		return path.Base(u.Path)
 	}
 	return path.Base(raw)
-}
-
-func readKeyring(p string) (openpgp.EntityList, error) {
-	fh, err := safeopen.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read keyring: %w", err)
-	}
-	defer fh.Close()
-	kr, err := pkgsrc.ReadKeyring(fh)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read keyring %s: %w", p, err)
-	}
-	return kr, nil
 }
 
 func size(n int64) string {

@@ -90,4 +90,11 @@ func TestWrongFormatSaysWhatItIs(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", tc.args, code, stderr)
 		}
 	}
+	missing := filepath.Join(dir, "none")
+	for _, args := range [][]string{{"pkgsrc", "check", missing}, {"pkgsrc", "audit-pkg", "-f", missing, "a-1"}} {
+		_, stderr, code := run(t, "", args...)
+		if code != ExitError || stderr != "pkgaudit: "+missing+": Cannot open: no such file or directory\n" {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
 }
