@@ -236,12 +236,19 @@ func Main(args []string, env *Env) int {
 			fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", ee.Err)
 		}
 		if errors.As(ee.Err, new(badUsage)) && cmd != nil {
-			fmt.Fprintf(env.Stderr, "usage: %s\n", cmd.UseLine())
+			usage := cmd.UseLine()
+			if cmd.HasSubCommands() {
+				usage = cmd.CommandPath() + " COMMAND [flags]"
+			}
+			fmt.Fprintf(env.Stderr, "usage: %s\n", usage)
 		}
 		return ee.Code
 	}
 	// Unknown commands, bad arguments and runtime errors that were not
 	// classified: all of them are errors (2).
 	fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", err)
+	if cmd == root {
+		fmt.Fprintf(env.Stderr, "usage: pkgaudit COMMAND [flags] ('pkgaudit --help' lists the commands)\n")
+	}
 	return ExitError
 }

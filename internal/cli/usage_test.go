@@ -22,6 +22,8 @@ func TestUsageLineOnArgumentErrors(t *testing.T) {
 		{[]string{"version", "-t", "1"}, "usage: pkgaudit version"},
 		{[]string{"vuxml", "match", "x"}, "usage: pkgaudit vuxml match VID -f FILE --index INDEX"},
 		{[]string{"audit", "-f", "/nonexistent/vuln.xml", "curl-1"}, ""},
+		{[]string{"vuxml", "frob"}, "usage: pkgaudit vuxml COMMAND [flags]"},
+		{[]string{"frob"}, "usage: pkgaudit COMMAND [flags]"},
 	} {
 		_, stderr, code := run(t, "", tc.args...)
 		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
