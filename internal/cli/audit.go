@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -169,12 +168,12 @@ func (r *auditRun) run() error {
 	if err != nil {
 		return r.fail(err)
 	}
-	sources, available, kinds := r.sources()
+	sources, available, defaultDBs := r.sources()
 
 	// Databases first, as pkg: fetch, then load.
 	paths := r.flags.files
 	if len(paths) == 0 {
-		paths = r.cfg.DefaultDatabases(kinds.freebsd, kinds.pkgsrc, kinds.other)
+		paths = defaultDBs
 	}
 	if slices.Contains(paths, "-") && (slices.Contains(r.flags.from, "-") || r.flags.fetch) {
 		return r.fail(badUsage{errors.New("-f -: standard input holds one thing: not with --from - nor -F")})
@@ -272,61 +271,13 @@ func (r *auditRun) format() (*report.Format, error) {
 	return raw, nil
 }
 
-// sourceKinds are the kinds of packages the sources give, which choose
-// the default databases (config.DefaultDatabases): FreeBSD's (installed,
-// jails, INDEX, base), pkgsrc's (a PKG_DBDIR) and others (operands, lists,
-// package files), which count as the host's kind.
-type sourceKinds struct{ freebsd, pkgsrc, other bool }
-
-// sources maps the source flags to inventory sources, in the order pkg
-// lists them; available are the INDEX files that tell which versions
-// exist. Without a source the host's installed packages are audited
-// (config.DefaultInventory): FreeBSD's local.sqlite, or pkgsrc's
-// PKG_DBDIR on a pkgsrc host.
-func (r *auditRun) sources() (sources, available []inventory.Source, kinds sourceKinds) {
+// sources maps the source flags to a scan.Selection and its sources
+// (scan.Selection.Sources: the host's defaults).
+func (r *auditRun) sources() (sources, available []inventory.Source, databases []string) {
 	f := r.flags
-	if len(r.args) > 0 {
-		sources = append(sources, inventory.Operands(r.args))
-	}
-	for _, name := range f.from {
-		sources = append(sources, inventory.List(name, r.env.Stdin))
-	}
-	if f.pkgsrcDBDir != "" {
-		sources = append(sources, inventory.PkgsrcInstalled(f.pkgsrcDBDir))
-	}
-	if f.dir != "" {
-		sources = append(sources, inventory.PackageFiles(f.dir, f.namesOnly))
-	}
-	if f.index != "" {
-		index := inventory.PortsIndex(f.index)
-		sources, available = append(sources, index), append(available, index)
-	}
-	if f.available != "" {
-		available = append(available, inventory.PortsIndex(f.available))
-	}
-	switch {
-	case f.baseVersion != "":
-		user, kernel, _ := strings.Cut(f.baseVersion, ",")
-		sources = append(sources, inventory.BaseSystem(user, kernel))
-	case f.base:
-		sources = append(sources, inventory.HostBaseSystem())
-	}
-	if f.chroot != "" {
-		sources = append(sources, inventory.InstalledInRoot(f.chroot))
-	}
-	kinds = sourceKinds{
-		freebsd: f.installed || f.index != "" || f.base || f.baseVersion != "" || f.chroot != "",
-		pkgsrc:  f.pkgsrcDBDir != "",
-		other:   len(r.args) > 0 || len(f.from) > 0 || f.dir != "",
-	}
-	switch inv := r.cfg.DefaultInventory(); {
-	case f.installed:
-		sources = append(sources, inventory.Installed(r.cfg.FreeBSD.DBDir))
-	case len(sources) > 0:
-	case inv.Pkgsrc:
-		sources = append(sources, inventory.PkgsrcHostInstalled(inv.DBDir))
-	default:
-		sources = append(sources, inventory.Installed(inv.DBDir))
-	}
-	return sources, available, kinds
+	return scan.Selection{
+		Operands: r.args, Lists: f.from, Stdin: r.env.Stdin, PkgsrcDBDir: f.pkgsrcDBDir,
+		PackageDir: f.dir, NamesOnly: f.namesOnly, Index: f.index, Available: f.available,
+		Base: f.base, BaseVersion: f.baseVersion, Installed: f.installed, Chroot: f.chroot,
+	}.Sources(r.cfg)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/remediate"
 	"github.com/pkgaudit/pkgaudit/scan"
@@ -94,9 +93,11 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if sys.IsPkgsrc() && f.pkgsrcDBDir == "" {
 		f.pkgsrcDBDir = cfg.Pkgsrc.DBDir
 	}
-	paths := f.files
-	if len(paths) == 0 {
-		paths = cfg.DefaultDatabases(f.pkgsrcDBDir == "", f.pkgsrcDBDir != "", len(f.from) > 0)
+	// The inventory: the host's packages (FreeBSD's, or pkgsrc's), and
+	// the lists.
+	sources, _, paths := scan.Selection{Installed: f.pkgsrcDBDir == "", PkgsrcDBDir: f.pkgsrcDBDir, Lists: f.from, Stdin: env.Stdin}.Sources(cfg)
+	if len(f.files) > 0 {
+		paths = f.files
 	}
 	db, err := scan.Open(paths, scan.OpenOptions{})
 	if err != nil {
@@ -106,14 +107,6 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 		return fail(err)
 	}
 
-	// The inventory: the host's packages, then the lists.
-	sources := []inventory.Source{inventory.Installed(cfg.FreeBSD.DBDir)}
-	if f.pkgsrcDBDir != "" {
-		sources = []inventory.Source{inventory.PkgsrcInstalled(f.pkgsrcDBDir)}
-	}
-	for _, name := range f.from {
-		sources = append(sources, inventory.List(name, env.Stdin))
-	}
 	pkgs, _, err := scan.Packages(context.Background(), sources)
 	if err != nil {
 		return fail(err)
