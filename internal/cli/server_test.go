@@ -273,6 +273,13 @@ func TestReportJails(t *testing.T) {
 	out, _, _ := run(t, "", "server", "token", "create", "--store", spec, "--role", "admin")
 	tok := strings.TrimSpace(out)
 	url, _ := startServer(t, "--store", spec, "-f", "../../testdata/vuxml/vuln-2025.xml")
+	// A jail without a package database is no clean jail: nothing was
+	// audited there, and the report is not sent.
+	if out, errOut, code := run(t, "xrdb-1.0.9\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "all", "--print"); code != 2 || !strings.Contains(errOut, "jail empty: no installed-package database") || !strings.Contains(errOut, "nothing was audited") {
+		t.Errorf("--jail all with a jail without packages: %d\n%s%s", code, out, errOut)
+	}
+	os.MkdirAll(filepath.Join(dir, "jails", "empty", "var/db/pkg"), 0o755)
+	pkgdbtest.Build(t, filepath.Join(dir, "jails", "empty", "var/db/pkg"), nil)
 	out, errOut, code := run(t, "xrdb-1.0.9\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "all", "--print")
 	if code != 1 || !strings.Contains(out, "jail www:\ncurl-8.5.0 is vulnerable:") || !strings.Contains(out, "jail empty:\n0 problem(s)") {
 		t.Errorf("--jail all: %d\n%s%s", code, out, errOut)
