@@ -134,4 +134,3 @@ func trimSpace(b []byte) []byte {
 	}
 	return b
 }
-
