@@ -120,14 +120,14 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError("--tls-cert and --tls-key go together")
 	}
-	cfg, err := config.Load(f.config, env.Getenv)
+	cfg, err := env.loadConfig(f.config)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	paths := f.files
 	fetching := len(paths) == 0
 	if fetching {
-		paths = []string{cfg.FreeBSD.VulnXML}
+		paths = []string{cfg.DefaultDatabase()} // the host's: vuln.xml, or pkgsrc's on a pkgsrc host
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
