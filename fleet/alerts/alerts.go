@@ -20,7 +20,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -343,4 +345,44 @@ func mailText(e store.OutboxEvent) string {
 		return e.Subject + ": last report " + v
 	}
 	return e.Subject
+}
+
+// FetchIssues remembers, per feed, a fetch that failed verification (a
+// bad signature, a checksum that does not match, a local copy that fails
+// its check): the worker tells each once (webhook.FeedUnverified), and a
+// later good fetch clears it. Safe for concurrent use.
+type FetchIssues struct {
+	mu     sync.Mutex
+	issues map[string]FeedIssue
+}
+
+// Failed records the outcome of fetching feed: err nil clears the feed's
+// issue; an error that is a verification failure (verification) records
+// one, stated by its message (told again only when it changes).
+func (f *FetchIssues) Failed(feed string, err error, verification bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err == nil || !verification {
+		delete(f.issues, feed)
+		return
+	}
+	if f.issues == nil {
+		f.issues = map[string]FeedIssue{}
+	}
+	f.issues[feed] = FeedIssue{Kind: webhook.FeedUnverified, Feed: feed, State: "fetch: " + err.Error(), Detail: "fetching it failed verification: " + err.Error()}
+}
+
+// Issues lists the recorded issues, by feed.
+func (f *FetchIssues) Issues() []FeedIssue {
+	if f == nil {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]FeedIssue, 0, len(f.issues))
+	for _, is := range f.issues {
+		out = append(out, is)
+	}
+	slices.SortFunc(out, func(a, b FeedIssue) int { return strings.Compare(a.Feed, b.Feed) })
+	return out
 }

@@ -3,6 +3,7 @@ package alerts_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -223,4 +224,32 @@ func TestAlertsLock(t *testing.T) {
 		t.Fatalf("after release: %v %v", ok, err)
 	}
 	release2()
+}
+
+// A fetch that failed verification is one FeedUnverified issue per feed
+// and failure, cleared by a good fetch; other failures are no such issue.
+func TestFetchIssues(t *testing.T) {
+	var f alerts.FetchIssues
+	if got := f.Issues(); len(got) != 0 {
+		t.Fatalf("new: %+v", got)
+	}
+	f.Failed("/var/db/pkg/vuln.xml", errors.New("connection refused"), false)
+	f.Failed("/usr/pkg/pkgdb/pkg-vulnerabilities", errors.New("unable to verify signature: bad"), true)
+	got := f.Issues()
+	if len(got) != 1 || got[0].Kind != webhook.FeedUnverified || got[0].Feed != "/usr/pkg/pkgdb/pkg-vulnerabilities" || !strings.Contains(got[0].Detail, "failed verification") {
+		t.Fatalf("after a bad signature: %+v", got)
+	}
+	state := got[0].State
+	f.Failed("/usr/pkg/pkgdb/pkg-vulnerabilities", errors.New("unable to verify signature: bad"), true)
+	if got := f.Issues(); got[0].State != state {
+		t.Errorf("the same failure changed state: %q -> %q", state, got[0].State)
+	}
+	f.Failed("/usr/pkg/pkgdb/pkg-vulnerabilities", nil, false)
+	if got := f.Issues(); len(got) != 0 {
+		t.Errorf("after a good fetch: %+v", got)
+	}
+	var nilIssues *alerts.FetchIssues
+	if nilIssues.Issues() != nil {
+		t.Error("a nil FetchIssues has issues")
+	}
 }

@@ -368,7 +368,21 @@ func (s *Server) getAdvisoryHosts(w http.ResponseWriter, r *http.Request, _ *sto
 		s.internal(w, r, err)
 		return
 	}
-	fs, err := s.st.AdvisoryFindings(r.Context(), id, false)
+	q := r.URL.Query()
+	limit, offset := 1000, 0
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
+			writeError(w, http.StatusBadRequest, "limit must be 1 to 10000")
+			return
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			writeError(w, http.StatusBadRequest, "offset must be a number >= 0")
+			return
+		}
+	}
+	fs, more, total, err := s.st.AdvisoryHosts(r.Context(), id, limit, offset)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -388,10 +402,12 @@ func (s *Server) getAdvisoryHosts(w http.ResponseWriter, r *http.Request, _ *sto
 		Findings  []findingJSON `json:"findings"`
 	}
 	out := struct {
-		ID    string     `json:"id"`
-		Topic string     `json:"topic"`
-		Hosts []hostJSON `json:"hosts"`
-	}{ID: id, Topic: topic, Hosts: []hostJSON{}}
+		ID         string     `json:"id"`
+		Topic      string     `json:"topic"`
+		TotalHosts int        `json:"total_hosts"`
+		Hosts      []hostJSON `json:"hosts"`
+		NextOffset *int       `json:"next_offset"`
+	}{ID: id, Topic: topic, TotalHosts: total, Hosts: []hostJSON{}}
 	for _, f := range fs {
 		if n := len(out.Hosts); n == 0 || out.Hosts[n-1].Name != f.Host {
 			out.Hosts = append(out.Hosts, hostJSON{Name: f.Host, Packages: []string{}, Jails: []string{}, FixedIn: []string{}, FirstSeen: timeJSON(f.FirstSeen)})
@@ -413,6 +429,10 @@ func (s *Server) getAdvisoryHosts(w http.ResponseWriter, r *http.Request, _ *sto
 	}
 	for i := range out.Hosts {
 		slices.Sort(out.Hosts[i].Packages)
+	}
+	if more {
+		n := offset + len(out.Hosts)
+		out.NextOffset = &n
 	}
 	writeJSON(w, http.StatusOK, out)
 }

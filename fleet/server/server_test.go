@@ -580,3 +580,40 @@ func TestTwoServersOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestBlastRadiusPages(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	for i := range 5 {
+		if code, body := f.do(t, "POST", "/api/v1/reports", f.admin, gz(t, hostReport(fmt.Sprintf("h%d", i), "curl-8.5.0"))); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+	}
+	var names []string
+	for off := 0; ; {
+		code, body := f.do(t, "GET", fmt.Sprintf("/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts?limit=2&offset=%d", off), f.viewer, nil)
+		var page struct {
+			TotalHosts int `json:"total_hosts"`
+			Hosts      []struct {
+				Name string `json:"name"`
+			} `json:"hosts"`
+			NextOffset *int `json:"next_offset"`
+		}
+		decode(t, body, &page)
+		if code != 200 || page.TotalHosts != 5 || len(page.Hosts) == 0 || len(page.Hosts) > 2 {
+			t.Fatalf("page at %d: %d %s", off, code, body)
+		}
+		for _, h := range page.Hosts {
+			names = append(names, h.Name)
+		}
+		if page.NextOffset == nil {
+			break
+		}
+		off = *page.NextOffset
+	}
+	if strings.Join(names, ",") != "h0,h1,h2,h3,h4" {
+		t.Errorf("pages gave %v", names)
+	}
+	if code, _ := f.do(t, "GET", "/api/v1/advisories/533b4470-3f25-11f0-b440-f02f7432cf97/hosts?limit=0", f.viewer, nil); code != 400 {
+		t.Errorf("limit=0: %d", code)
+	}
+}

@@ -217,20 +217,38 @@ func (s *Store) ExceptionLog(ctx context.Context, limit int) ([]ExceptionChange,
 }
 
 // coveringRule is the SQL of the first live exception covering the open
-// finding of the outer query's row (aliases f), at time $1.
-const coveringRule = `(SELECT 'exception:' || e.id FROM exceptions e WHERE e.deleted_at IS NULL
-	AND (e.expires_at IS NULL OR e.expires_at > $1)
-	AND (LOWER(e.advisory) = LOWER(findings.advisory_id) OR EXISTS (SELECT 1 FROM advisory_aliases a WHERE a.advisory_id = findings.advisory_id AND a.alias = LOWER(e.advisory)))
-	AND (e.scope = 'fleet' OR (e.scope = 'host' AND e.target = (SELECT name FROM hosts WHERE id = findings.host_id))
-		OR (e.scope = 'tag' AND EXISTS (SELECT 1 FROM host_tags t WHERE t.host_id = findings.host_id AND t.tag = e.target)))
-	ORDER BY e.id LIMIT 1)`
+// finding of the outer query's row (table findings), at time $1.
+var coveringRule = `(SELECT 'exception:' || e.id FROM exceptions e WHERE ` +
+	covers("e", "findings.advisory_id", "findings.host_id", "$1") + ` ORDER BY e.id LIMIT 1)`
+
+// covers is the SQL condition under which the exception aliased x covers
+// the finding of advisory adv on host host at time at, with the ignore
+// file's semantics (ignore.Set): x is live and its scope holds the host,
+// and it names the advisory (its vid, or its pkgsrc URL), or it names one
+// of the advisory's CVEs and live rules of the host's scope name every CVE
+// the advisory lists — a rule naming one CVE of several accepts nothing
+// by itself. Aliases are stored in lower case.
+func covers(x, adv, host, at string) string {
+	live := func(x string) string {
+		return x + `.deleted_at IS NULL AND (` + x + `.expires_at IS NULL OR ` + x + `.expires_at > ` + at + `)`
+	}
+	scope := func(x string) string {
+		return `(` + x + `.scope = 'fleet' OR (` + x + `.scope = 'host' AND ` + x + `.target = (SELECT name FROM hosts WHERE id = ` + host + `))` +
+			` OR (` + x + `.scope = 'tag' AND EXISTS (SELECT 1 FROM host_tags t WHERE t.host_id = ` + host + ` AND t.tag = ` + x + `.target)))`
+	}
+	return live(x) + ` AND ` + scope(x) + ` AND (LOWER(` + x + `.advisory) = LOWER(` + adv + `)` +
+		` OR EXISTS (SELECT 1 FROM advisory_aliases a WHERE a.advisory_id = ` + adv + ` AND a.alias = LOWER(` + x + `.advisory) AND a.alias NOT LIKE 'cve-%')` +
+		` OR (EXISTS (SELECT 1 FROM advisory_aliases a WHERE a.advisory_id = ` + adv + ` AND a.alias = LOWER(` + x + `.advisory) AND a.alias LIKE 'cve-%')` +
+		` AND NOT EXISTS (SELECT 1 FROM advisory_aliases c WHERE c.advisory_id = ` + adv + ` AND c.alias LIKE 'cve-%'` +
+		` AND NOT EXISTS (SELECT 1 FROM exceptions x2 WHERE ` + live("x2") + ` AND ` + scope("x2") + ` AND LOWER(x2.advisory) = c.alias))))`
+}
 
 // applyExceptions marks every open finding with the rule covering it now
 // (or none): rules created, deleted or expired take effect.
 func (s *Store) applyExceptions(ctx context.Context, tx *sql.Tx) error {
 	// Only rows whose rule changes are written, and the counts of their
 	// hosts (kept in the hosts' rows) recounted.
-	const changed = ` resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
+	changed := ` resolved_at IS NULL AND (ignored_by IS NOT NULL OR EXISTS (SELECT 1 FROM exceptions WHERE deleted_at IS NULL))
 		AND COALESCE(ignored_by, '') <> COALESCE(` + coveringRule + `, '')`
 	var any int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM exceptions LIMIT 1) AS e`).Scan(&any); err != nil || any == 0 {

@@ -73,6 +73,17 @@ func TestExceptions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// One CVE of the two vid-ssl lists accepts nothing (the ignore
+		// file's rule); the other one too, and both are accepted.
+		if o, a := openCount(t, s, "h1"); o != 3 || a != 0 {
+			t.Errorf("one CVE of two: h1 %d open, %d accepted; want 3, 0", o, a)
+		}
+		if _, err := s.CreateException(ctx, &store.Exception{Advisory: "CVE-2025-0001", Reason: "not reachable", Expires: c.now().Add(24 * time.Hour)}, "token 1 admin"); err != nil {
+			t.Fatal(err)
+		}
+		if o, a := openCount(t, s, "h1"); o != 2 || a != 1 {
+			t.Errorf("both CVEs: h1 %d open, %d accepted; want 2, 1", o, a)
+		}
 		// Per tag, and per host.
 		if _, err := s.CreateException(ctx, &store.Exception{Advisory: "vid-curl", Scope: store.ScopeTag, Target: "db", Reason: "internal only"}, "token 1 admin"); err != nil {
 			t.Fatal(err)
@@ -107,7 +118,7 @@ func TestExceptions(t *testing.T) {
 			t.Errorf("overview: %d accepted, %d open; want 5, 1", ov.AcceptedFindings, ov.OpenFindings)
 		}
 		list, err := s.Exceptions(ctx, false)
-		if err != nil || len(list) != 3 || list[2].ID != e1.ID || list[2].Findings != 3 {
+		if err != nil || len(list) != 4 || list[3].ID != e1.ID || list[3].Findings != 3 {
 			t.Fatalf("exceptions %+v, %v", list, err)
 		}
 		// Deleting brings findings back; the log tells who did what.
@@ -121,7 +132,7 @@ func TestExceptions(t *testing.T) {
 			t.Errorf("after delete h1: %d open, %d accepted; want 2, 1", o, a)
 		}
 		log, err := s.ExceptionLog(ctx, 0)
-		if err != nil || len(log) != 4 || log[0].Action != "delete" || log[0].Who != "token 3 admin" || log[0].ExceptionID != e3.ID {
+		if err != nil || len(log) != 5 || log[0].Action != "delete" || log[0].Who != "token 3 admin" || log[0].ExceptionID != e3.ID {
 			t.Errorf("log %+v, %v", log, err)
 		}
 		// Expiry: the CVE rule ends after a day.

@@ -180,7 +180,41 @@ func (s *Store) AdvisoryFindings(ctx context.Context, id string, resolved bool) 
 	return s.findings(ctx, `f.advisory_id = $1`, id, resolved)
 }
 
-func (s *Store) findings(ctx context.Context, where string, arg string, resolved bool) ([]Finding, error) {
+// AdvisoryHosts pages through the hosts with an open finding of an
+// advisory, by name: the page's findings, whether more hosts follow, and
+// how many hosts there are in all.
+func (s *Store) AdvisoryHosts(ctx context.Context, id string, limit, offset int) ([]Finding, bool, int, error) {
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT host_id) FROM findings WHERE advisory_id = $1 AND resolved_at IS NULL`, id).Scan(&total); err != nil {
+		return nil, false, 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT h.name FROM findings f JOIN hosts h ON h.id = f.host_id
+		WHERE f.advisory_id = $1 AND f.resolved_at IS NULL ORDER BY h.name LIMIT $2 OFFSET $3`, id, int64(limit+1), int64(max(offset, 0)))
+	if err != nil {
+		return nil, false, 0, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, false, 0, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(names) == 0 {
+		return nil, false, total, err
+	}
+	more := len(names) > limit
+	if more {
+		names = names[:limit]
+	}
+	fs, err := s.findings(ctx, `f.advisory_id = $1 AND h.name >= $2 AND h.name <= $3`, id, false, names[0], names[len(names)-1])
+	return fs, more, total, err
+}
+
+func (s *Store) findings(ctx context.Context, where string, arg string, resolved bool, more ...any) ([]Finding, error) {
 	q := `SELECT h.name, f.jail, p.name, p.version, p.world, p.base, f.advisory_id, COALESCE(v.fixed_in, ''), f.first_seen, f.resolved_at, COALESCE(f.ignored_by, '')
 		FROM findings f JOIN hosts h ON h.id = f.host_id JOIN pkgversions p ON p.id = f.pkgversion_id
 		LEFT JOIN pkg_vulns v ON v.pkgversion_id = f.pkgversion_id AND v.advisory_id = f.advisory_id
@@ -189,7 +223,7 @@ func (s *Store) findings(ctx context.Context, where string, arg string, resolved
 		q += ` AND f.resolved_at IS NULL`
 	}
 	q += ` ORDER BY h.name, f.jail, p.name, p.version, f.advisory_id, f.first_seen`
-	rows, err := s.db.QueryContext(ctx, q, arg)
+	rows, err := s.db.QueryContext(ctx, q, append([]any{arg}, more...)...)
 	if err != nil {
 		return nil, err
 	}

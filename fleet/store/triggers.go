@@ -21,7 +21,7 @@ type trigger struct {
 var acceptTriggers = []trigger{{
 	name: "findings_accept",
 	sqlite: `CREATE TRIGGER IF NOT EXISTS findings_accept AFTER INSERT ON findings
-BEGIN UPDATE findings SET ignored_by = (SELECT 'exception:' || e.id FROM exceptions e WHERE e.deleted_at IS NULL AND (e.expires_at IS NULL OR e.expires_at > NEW.first_seen) AND (LOWER(e.advisory) = LOWER(NEW.advisory_id) OR EXISTS (SELECT 1 FROM advisory_aliases a WHERE a.advisory_id = NEW.advisory_id AND a.alias = LOWER(e.advisory))) AND (e.scope = 'fleet' OR (e.scope = 'host' AND e.target = (SELECT name FROM hosts WHERE id = NEW.host_id)) OR (e.scope = 'tag' AND EXISTS (SELECT 1 FROM host_tags t WHERE t.host_id = NEW.host_id AND t.tag = e.target))) ORDER BY e.id LIMIT 1) WHERE id = NEW.id; END`,
+BEGIN UPDATE findings SET ignored_by = (SELECT 'exception:' || e.id FROM exceptions e WHERE ` + covers("e", "NEW.advisory_id", "NEW.host_id", "NEW.first_seen") + ` ORDER BY e.id LIMIT 1) WHERE id = NEW.id; END`,
 	postgres: `CREATE OR REPLACE TRIGGER findings_accept BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION pkgaudit_findings_accept()`,
 }}
 

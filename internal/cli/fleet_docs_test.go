@@ -43,6 +43,14 @@ func TestFleetInFiveMinutes(t *testing.T) {
 	}
 	script := between(t, string(doc), "five-minutes")
 	want := between(t, string(doc), "five-minutes-output")
+	// The README shows the same walk-through and output.
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if between(t, string(readme), "five-minutes") != script || between(t, string(readme), "five-minutes-output") != want {
+		t.Error("README.md's fleet walk-through differs from docs/fleet.md's")
+	}
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "pkgaudit"), "./cmd/pkgaudit")
 	build.Dir = "../.."

@@ -2,14 +2,7 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"io/fs"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +10,6 @@ import (
 
 	"github.com/pkgaudit/pkgaudit/fleet/agent"
 	"github.com/pkgaudit/pkgaudit/fleet/wire"
-	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/scan"
 )
 
@@ -85,22 +77,6 @@ func newReportCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// wirePackages converts an inventory; a bare name cannot be reported.
-func wirePackages(pkgs []inventory.Package) ([]wire.Package, error) {
-	out := make([]wire.Package, 0, len(pkgs))
-	for _, p := range pkgs {
-		if p.Versionless {
-			return nil, fmt.Errorf("%s has no version: only installed packages (name-version) can be reported", p.Name)
-		}
-		w := wire.Package{Name: p.Name, Version: p.Version, Base: p.Base, Origin: p.Origin}
-		if p.Scheme != 0 {
-			w.World = p.Scheme.String()
-		}
-		out = append(out, w)
-	}
-	return out, nil
-}
-
 func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -111,19 +87,12 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	if !strings.HasPrefix(f.server, "http://") && !strings.HasPrefix(f.server, "https://") {
 		return usageError("--server %q is not an http:// or https:// URL", f.server)
 	}
-	tok := f.token
-	if f.tokenFile != "" {
-		if tok != "" {
-			return usageError("--token and --token-file exclude each other")
+	tok, err := agent.ReadToken(f.token, f.tokenFile)
+	if err != nil {
+		if f.token == "" && f.tokenFile == "" || f.token != "" && f.tokenFile != "" {
+			return usageError("%v", err)
 		}
-		data, err := os.ReadFile(f.tokenFile)
-		if err != nil {
-			return &codeError{ExitError, err}
-		}
-		tok, _, _ = strings.Cut(strings.TrimSpace(string(data)), "\n")
-	}
-	if tok == "" {
-		return usageError("--token or --token-file is required")
+		return &codeError{ExitError, err}
 	}
 	cfg, err := env.loadConfig(f.inv.config)
 	if err != nil {
@@ -151,13 +120,13 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	host.Tags = f.tags
 	host.AgentVersion = Version
 	rep := &wire.Report{Version: wire.FormatVersion, Host: host}
-	own, err := wirePackages(pkgs)
+	own, err := agent.Packages(pkgs)
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
 	rep.Inventories = append(rep.Inventories, wire.Inventory{Jail: "", Packages: own})
 	if len(f.jails) > 0 {
-		invs, err := reportJails(ctx, f.jails)
+		invs, err := agent.JailInventories(ctx, f.jails)
 		if err != nil {
 			return &codeError{ExitError, err}
 		}
@@ -166,19 +135,9 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 	if err := rep.Check(wire.DefaultLimits); err != nil {
 		return &codeError{ExitError, err}
 	}
-	hc := &http.Client{Timeout: f.timeout}
-	if f.caFile != "" {
-		pem, err := os.ReadFile(f.caFile)
-		if err != nil {
-			return &codeError{ExitError, err}
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return &codeError{ExitError, fmt.Errorf("--ca-file %s holds no PEM certificate", f.caFile)}
-		}
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-		hc.Transport = tr
+	hc, err := agent.HTTPClient(f.timeout, f.caFile)
+	if err != nil {
+		return &codeError{ExitError, err}
 	}
 	c := &agent.Client{Server: f.server, Token: tok, Attempts: f.attempts, HTTP: hc}
 	v, err := c.Send(ctx, rep)
@@ -193,47 +152,4 @@ func runReport(ctx context.Context, env *Env, f *reportFlags) error {
 		return exitCode(ExitFound)
 	}
 	return nil
-}
-
-// reportJails reads the packages of the jails named (or of all running
-// ones for "all"), listed by jls(8).
-func reportJails(ctx context.Context, names []string) ([]wire.Inventory, error) {
-	running, err := agent.Jails(ctx)
-	if err != nil {
-		return nil, err
-	}
-	all := false
-	want := map[string]bool{}
-	for _, n := range names {
-		if n == "all" {
-			all = true
-		}
-		want[n] = true
-	}
-	var out []wire.Inventory
-	for _, j := range running {
-		if !all && !want[j.Name] {
-			continue
-		}
-		delete(want, j.Name)
-		dir := filepath.Join(j.Path, "var/db/pkg")
-		var pkgs []inventory.Package
-		if _, err := os.Stat(filepath.Join(dir, inventory.PkgDBFile)); err == nil {
-			if pkgs, err = inventory.FromPkgDB(dir); err != nil {
-				return nil, fmt.Errorf("jail %s: %w", j.Name, err)
-			}
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("jail %s: %w", j.Name, err)
-		}
-		wp, err := wirePackages(pkgs)
-		if err != nil {
-			return nil, fmt.Errorf("jail %s: %w", j.Name, err)
-		}
-		out = append(out, wire.Inventory{Jail: j.Name, Packages: wp})
-	}
-	delete(want, "all")
-	for n := range want {
-		return nil, fmt.Errorf("jail %s is not running (jls lists no such jail)", n)
-	}
-	return out, nil
 }

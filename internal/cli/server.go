@@ -120,14 +120,14 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError("--tls-cert and --tls-key go together")
 	}
-	cfg, err := config.Load(f.config, env.Getenv)
+	cfg, err := env.loadConfig(f.config)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	paths := f.files
 	fetching := len(paths) == 0
 	if fetching {
-		paths = []string{cfg.FreeBSD.VulnXML}
+		paths = []string{cfg.DefaultDatabase()} // the host's: vuln.xml, or pkgsrc's on a pkgsrc host
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -155,7 +155,9 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	}
 	if fetching {
 		for _, p := range paths {
-			if err := fetchForAudit(env, cfg, p, true); err != nil {
+			err := fetchForAudit(env, cfg, p, true)
+			dash.fetched(p, err)
+			if err != nil {
 				if _, serr := os.Stat(p); serr != nil {
 					return &codeError{ExitError, fmt.Errorf("fetching %s: %w", p, err)}
 				}
@@ -187,7 +189,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	}
 	log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "store", st.Kind(), "databases", len(paths))
 
-	go watchDatabases(ctx, env, log, cfg, paths, fetching, f, load)
+	go watchDatabases(ctx, env, log, cfg, paths, fetching, f, load, dash.fetched)
 
 	select {
 	case err := <-errc:
@@ -205,7 +207,7 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 
 // watchDatabases reloads the databases when a -f file changes or on
 // SIGHUP; without -f it fetches the configured databases every refresh.
-func watchDatabases(ctx context.Context, env *Env, log *slog.Logger, cfg *config.Config, paths []string, fetching bool, f *serverFlags, load func() error) {
+func watchDatabases(ctx context.Context, env *Env, log *slog.Logger, cfg *config.Config, paths []string, fetching bool, f *serverFlags, load func() error, fetched func(path string, err error)) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -240,9 +242,11 @@ func watchDatabases(ctx context.Context, env *Env, log *slog.Logger, cfg *config
 		case <-tick.C:
 			if fetching {
 				for _, p := range paths {
-					if err := fetchForAudit(env, cfg, p, true); err != nil {
+					err := fetchForAudit(env, cfg, p, true)
+					if err != nil {
 						log.Warn("refreshing the database failed", "path", p, "err", err)
 					}
+					fetched(p, err)
 				}
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pkgaudit/pkgaudit/fetch"
 	"github.com/pkgaudit/pkgaudit/fleet"
 	"github.com/pkgaudit/pkgaudit/fleet/alerts"
 	"github.com/pkgaudit/pkgaudit/fleet/dashboard"
@@ -57,6 +58,8 @@ type dashSetup struct {
 	metrics *metrics.Metrics
 	st      *store.Store
 	log     *slog.Logger
+	// fetchIssues are the feeds whose last fetch failed verification.
+	fetchIssues *alerts.FetchIssues
 }
 
 // loaded records new databases: the advisories' other names (for the
@@ -66,6 +69,12 @@ func (s *dashSetup) loaded(ctx context.Context, db *fleet.DB, took time.Duration
 	if err := s.st.SetAdvisoryAliases(ctx, db.Aliases()); err != nil {
 		s.log.Error("recording the advisories' CVE names", "err", err)
 	}
+}
+
+// fetched records the outcome of fetching the feed into path: a failed
+// verification is an alert (webhook.FeedUnverified).
+func (s *dashSetup) fetched(path string, err error) {
+	s.fetchIssues.Failed(path, err, errors.Is(err, fetch.ErrSignature))
 }
 
 // setupDash checks the flags, starts the alert worker and the metrics
@@ -120,6 +129,7 @@ func setupDash(ctx context.Context, d *dashFlags, f *serverFlags, st *store.Stor
 	if err != nil {
 		return nil, &codeError{ExitError, fmt.Errorf("session key: %w", err)}
 	}
+	fetchIssues := &alerts.FetchIssues{}
 	m := metrics.New(dashboard.MetricsSource(st, f.staleAfter, srv.DB))
 	dash, err := dashboard.New(dashboard.Config{Store: st, API: observeIngest(srv, m), DB: srv.DB, Metrics: m.Handler(),
 		Sessions: &session.Manager{Key: key, TTL: d.loginTTL, Secure: f.tlsCert != ""}, StaleAfter: f.staleAfter, FeedMaxAge: d.feedMaxAge, Logger: log})
@@ -127,7 +137,9 @@ func setupDash(ctx context.Context, d *dashFlags, f *serverFlags, st *store.Stor
 		return nil, &codeError{ExitError, err}
 	}
 	w := alerts.New(alerts.Config{Store: st, Webhooks: senders, Mailer: mailer, StaleAfter: f.staleAfter, Interval: d.alertEvery, Logger: log,
-		Feeds: func() []alerts.FeedIssue { return alerts.DBIssues(srv.DB(), d.feedMaxAge, time.Now()) }})
+		Feeds: func() []alerts.FeedIssue {
+			return append(alerts.DBIssues(srv.DB(), d.feedMaxAge, time.Now()), fetchIssues.Issues()...)
+		}})
 	if err := w.Start(ctx); err != nil {
 		return nil, &codeError{ExitError, err}
 	}
@@ -151,7 +163,7 @@ func setupDash(ctx context.Context, d *dashFlags, f *serverFlags, st *store.Stor
 		}()
 		log.Info("serving metrics", "metrics", "http://"+ln.Addr().String()+"/metrics")
 	}
-	return &dashSetup{handler: dash, metrics: m, st: st, log: log}, nil
+	return &dashSetup{handler: dash, metrics: m, st: st, log: log, fetchIssues: fetchIssues}, nil
 }
 
 // observeIngest times the reports the API takes, for the metrics.

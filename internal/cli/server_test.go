@@ -53,8 +53,13 @@ func startServer(t *testing.T, args ...string) (url string, log *syncBuffer) {
 	go func() { done <- root.ExecuteContext(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("server did not stop")
 		}
 	})
 	re := regexp.MustCompile(`url=(https?://127\.0\.0\.1:\d+)`)
@@ -64,6 +69,7 @@ func startServer(t *testing.T, args ...string) (url string, log *syncBuffer) {
 		}
 		select {
 		case err := <-done:
+			done <- err // for the cleanup
 			t.Fatalf("server ended: %v\n%s", err, log.String())
 		case <-time.After(10 * time.Millisecond):
 		}
@@ -267,6 +273,13 @@ func TestReportJails(t *testing.T) {
 	out, _, _ := run(t, "", "server", "token", "create", "--store", spec, "--role", "admin")
 	tok := strings.TrimSpace(out)
 	url, _ := startServer(t, "--store", spec, "-f", "../../testdata/vuxml/vuln-2025.xml")
+	// A jail without a package database is no clean jail: nothing was
+	// audited there, and the report is not sent.
+	if out, errOut, code := run(t, "xrdb-1.0.9\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "all", "--print"); code != 2 || !strings.Contains(errOut, "jail empty: no installed-package database") || !strings.Contains(errOut, "nothing was audited") {
+		t.Errorf("--jail all with a jail without packages: %d\n%s%s", code, out, errOut)
+	}
+	os.MkdirAll(filepath.Join(dir, "jails", "empty", "var/db/pkg"), 0o755)
+	pkgdbtest.Build(t, filepath.Join(dir, "jails", "empty", "var/db/pkg"), nil)
 	out, errOut, code := run(t, "xrdb-1.0.9\n", "report", "--server", url, "--token", tok, "--host", "h", "--from", "-", "--jail", "all", "--print")
 	if code != 1 || !strings.Contains(out, "jail www:\ncurl-8.5.0 is vulnerable:") || !strings.Contains(out, "jail empty:\n0 problem(s)") {
 		t.Errorf("--jail all: %d\n%s%s", code, out, errOut)
@@ -279,5 +292,60 @@ func TestReportJails(t *testing.T) {
 	}
 	if code := apiGet(t, url+"/api/v1/hosts/h", tok, &h); code != 200 || len(h.Jails) != 2 {
 		t.Errorf("host jails: %d %+v", code, h)
+	}
+}
+
+// wrapVuXML writes the year file src as a whole VuXML document at dst.
+func wrapVuXML(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<vuxml xmlns=\"http://www.vuxml.org/apps/vuxml-1\">\n" + string(data) + "</vuxml>\n"
+	if err := os.WriteFile(dst+".tmp", []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(dst+".tmp", dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServerRefreshesConfiguredFeed: without -f the server fetches the
+// configured database (here from a file:// site, verified as fetch
+// verifies it) at start and every --refresh, and re-evaluates when it
+// changed.
+func TestServerRefreshesConfiguredFeed(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.xml")
+	wrapVuXML(t, "../../testdata/vuxml/vuln-2025.xml", src)
+	conf := filepath.Join(dir, "pkgaudit.toml")
+	os.WriteFile(conf, []byte("[freebsd]\nvulnxml = \""+filepath.Join(dir, "vuln.xml")+"\"\nsite = \"file://"+src+"\"\n"), 0o644)
+	spec := "sqlite:" + filepath.Join(dir, "fleet.db")
+	out, _, _ := run(t, "", "server", "token", "create", "--store", spec, "--role", "admin")
+	tok := strings.TrimSpace(out)
+	url, log := startServer(t, "--store", spec, "--config", conf, "--refresh", "50ms")
+	list := filepath.Join(dir, "list")
+	os.WriteFile(list, []byte("curl-8.5.0\n"), 0o644)
+	if out, errOut, code := run(t, "", "report", "--server", url, "--token", tok, "--host", "h", "--from", list, "--print"); code != 1 {
+		t.Fatalf("report against the fetched database: %d %s %s\n%s", code, out, errOut, log.String())
+	}
+	// The feed changes: fetched, reloaded, the finding resolved.
+	wrapVuXML(t, "../../testdata/vuxml/vuln-2003.xml", src)
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(src, future, future)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var h struct {
+			VulnerablePackages int `json:"vulnerable_packages"`
+		}
+		apiGet(t, url+"/api/v1/hosts/h", tok, &h)
+		if h.VulnerablePackages == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the refreshed feed was not applied:\n%s", log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
