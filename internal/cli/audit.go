@@ -47,7 +47,8 @@ pkgsrc entries). The text output is byte for byte pkg audit's.
 What is audited (sources combine; the default is the installed packages):
   NAME-VERSION...      operands, split at the last '-'; a bare NAME asks
                        about every version ("Affected versions:")
-  --from FILE|-        a list file, one name-version a line (- for stdin)
+  --from FILE|-        a list file, one name-version a line (- for stdin;
+                       pkg info's "name-version  comment" lines too)
   --installed          the FreeBSD installed packages, $PKG_DBDIR/local.sqlite
                        (the default when no other source is given; a missing
                        database is an error, exit 2: nothing was audited;
@@ -64,10 +65,13 @@ What is audited (sources combine; the default is the installed packages):
   --base-version U[,K] the same from given freebsd-version strings
 
 Databases: -f FILE, repeatable, VuXML or pkg-vulnerabilities (detected from
-the content, compressed or not), or OSV records (a file, a zip, a directory
-of *.json files); default the host's: $PKG_DBDIR/vuln.xml (freebsd.vulnxml
+the content, compressed or not; -f - reads one from standard input), or OSV
+records (a file, a zip, a directory of *.json files); default the host's: $PKG_DBDIR/vuln.xml (freebsd.vulnxml
 in pkgaudit.toml) for FreeBSD packages, pkgsrc's pkg-vulnerabilities for
 pkgsrc ones (config show names the host's).
+
+Output: --format FMT (text, pkg's, by default), to standard output or, with
+-o FILE, to FILE replaced atomically once complete.
 
 Exit status: 0 nothing vulnerable, 1 vulnerable packages found (findings an
 ignore rule matches do not count), 2 error (also when findings were printed).
