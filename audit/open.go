@@ -2,6 +2,7 @@ package audit
 
 import (
 	"os"
+	"slices"
 
 	"github.com/pkgaudit/pkgaudit/feed"
 )
@@ -36,7 +37,7 @@ type OpenOptions struct {
 // advisories of the first come first) into one index, and describes each
 // database. Errors name the file.
 func Open(paths []string, opts OpenOptions) (*Index, []*feed.DatabaseInfo, error) {
-	if opts.CacheDir == "" {
+	if opts.CacheDir == "" || slices.Contains(paths, "-") { // standard input: nothing to key a cache on
 		ix, infos, err := open(paths, opts)
 		return ix, infos, err
 	}

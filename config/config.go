@@ -65,6 +65,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -589,21 +590,37 @@ func Check(data []byte, file string) error {
 	return err
 }
 
+// CheckAll is Check reporting every error of the file, in line order,
+// not only the first: every unknown key and every bad value. A file that
+// is not TOML has one error, where its syntax breaks.
+func CheckAll(data []byte, file string) []error {
+	_, errs := parseAll(data, file)
+	return errs
+}
+
 func parse(data []byte, file string) (*fileFormat, error) {
+	ff, errs := parseAll(data, file)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return ff, nil
+}
+
+func parseAll(data []byte, file string) (*fileFormat, []error) {
 	ff := &fileFormat{path: file, data: data}
 	md, err := tomlfile.Decode(data, file, ff)
 	if err != nil {
-		return nil, err
+		return nil, []error{err}
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		return nil, &Error{File: file, Line: tomlfile.KeyLine(data, k), Err: fmt.Errorf("unknown key %q (known: %s)", k.String(), knownKeys(k))}
+	var errs []error
+	for _, k := range md.Undecoded() {
+		errs = append(errs, &Error{File: file, Line: tomlfile.KeyLine(data, k), Err: fmt.Errorf("unknown key %q (known: %s)", k.String(), knownKeys(k))})
 	}
 	if ff.Audit.StaleDays.set && ff.Audit.StaleDays.v < 0 {
-		return nil, ff.errAt("audit.stale_days", errors.New("must not be negative"))
+		errs = append(errs, ff.errAt("audit.stale_days", errors.New("must not be negative")))
 	}
 	if ff.Fetch.MaxRedirects.set && (ff.Fetch.MaxRedirects.v < 0 || ff.Fetch.MaxRedirects.v > 100) {
-		return nil, ff.errAt("fetch.max_redirects", errors.New("must be between 0 and 100"))
+		errs = append(errs, ff.errAt("fetch.max_redirects", errors.New("must be between 0 and 100")))
 	}
 	for _, u := range []struct {
 		key string
@@ -611,11 +628,21 @@ func parse(data []byte, file string) (*fileFormat, error) {
 	}{{"freebsd.site", ff.FreeBSD.Site}, {"pkgsrc.url", ff.Pkgsrc.URL}} {
 		if u.o.set {
 			if err := CheckURL(u.o.v); err != nil {
-				return nil, ff.errAt(u.key, err)
+				errs = append(errs, ff.errAt(u.key, err))
 			}
 		}
 	}
-	return ff, nil
+	// In line order (unknown keys come first from the decoder).
+	slices.SortStableFunc(errs, func(a, b error) int { return errLine(a) - errLine(b) })
+	return ff, errs
+}
+
+func errLine(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Line
+	}
+	return 0
 }
 
 func (ff *fileFormat) errAt(key string, err error) error {

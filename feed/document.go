@@ -2,7 +2,9 @@ package feed
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
 	"github.com/pkgaudit/pkgaudit/internal/safeopen"
@@ -151,4 +153,25 @@ func readDirDocument(dir string, opts Options) (*Document, error) {
 	doc := &Document{OSV: w.recs}
 	doc.Path, doc.Format, doc.Entries, doc.Includes, doc.Warnings, doc.Hash = dir, OSV, len(w.recs), w.includes, w.warnings, w.sum.sum()
 	return doc, nil
+}
+
+// OSVRecords are the OSV records of the document: VuXML
+// and pkg-vulnerabilities converted (when stands for missing dates), OSV
+// records as they are.
+func (doc *Document) OSVRecords(when time.Time) ([]*osv.Vulnerability, error) {
+	switch {
+	case doc.VuXML != nil:
+		return osv.FromVuXMLDocument(doc.VuXML, osv.VuXMLOptions{DefaultTime: when})
+	case doc.Pkgsrc != nil:
+		vs, err := osv.FromPkgsrc(doc.Pkgsrc, osv.PkgsrcOptions{Time: when})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", doc.Path, err)
+		}
+		return vs, nil
+	}
+	vs := make([]*osv.Vulnerability, len(doc.OSV))
+	for i, r := range doc.OSV {
+		vs[i] = r.Vuln
+	}
+	return vs, nil
 }

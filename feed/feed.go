@@ -10,6 +10,8 @@ package feed
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -104,6 +106,10 @@ type Options struct {
 	// does but builds only the rest. audit.Open ignores it when it keeps
 	// a cache, which holds whole advisories.
 	Brief bool
+	// Stdin, when set, is the content of the database named "-" (read
+	// whole, at most MaxSize bytes; a VuXML document read so may not
+	// include external entities, which have no directory to resolve in).
+	Stdin io.Reader
 	// Formats, when set, are the only formats accepted: a database of
 	// another one is an error that says what it is and what was expected
 	// (ErrWrongFormat).
@@ -155,6 +161,9 @@ type detector struct {
 // (LoadDir). Errors name
 // the file.
 func Load(path string, opts Options) (*Database, error) {
+	if path == "-" && opts.Stdin != nil {
+		return loadStdin(opts)
+	}
 	var c collector
 	if info, ok, err := loadChunked(path, opts, &c); ok {
 		if err != nil {
@@ -258,6 +267,20 @@ func trimBOM(b []byte) []byte {
 }
 
 // maxSize is the effective size limit.
+// loadStdin reads the database "-" from opts.Stdin.
+func loadStdin(opts Options) (*Database, error) {
+	limit := maxSize(opts)
+	data, err := io.ReadAll(io.LimitReader(opts.Stdin, limit+1))
+	if err != nil {
+		return nil, &Error{"-", err}
+	}
+	if int64(len(data)) > limit {
+		return nil, &Error{"-", fmt.Errorf("standard input: larger than the %d-byte limit", limit)}
+	}
+	opts.NoExternalEntities = true
+	return Parse("-", data, opts)
+}
+
 func maxSize(opts Options) int64 {
 	if opts.MaxSize > 0 {
 		return opts.MaxSize

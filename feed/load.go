@@ -121,10 +121,16 @@ func (c *collector) Reset() { c.advs = nil }
 // big document is never held whole, neither as text nor as advisories.
 // It returns the description of the database.
 func LoadInto(path string, opts Options, sink Sink) (*DatabaseInfo, error) {
-	if info, ok, err := loadChunked(path, opts, sink); ok {
-		return info, err
+	var db *Database
+	var err error
+	if path == "-" && opts.Stdin != nil {
+		db, err = loadStdin(opts)
+	} else {
+		if info, ok, cerr := loadChunked(path, opts, sink); ok {
+			return info, cerr
+		}
+		db, err = loadWhole(path, opts)
 	}
-	db, err := loadWhole(path, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -88,10 +88,16 @@ func FromList(r io.Reader, file string) ([]Package, error) {
 			continue
 		}
 		if i := strings.IndexAny(text, " \t"); i >= 0 {
-			col := strings.Index(raw, text) + i + 1
-			return nil, &ParseError{File: file, Line: line, Column: col, Err: errors.New("blank inside a package name")}
+			// pkg info's "name-version  comment": the first field, when
+			// it is a name-version and a blank run parts it from the rest.
+			if !pkgInfoLine(text, i) {
+				col := strings.Index(raw, text) + i + 1
+				return nil, &ParseError{File: file, Line: line, Column: col, Err: errors.New("blank inside a package name")}
+			}
+			text = text[:i]
 		}
 		p := pkgFromFullName(text)
+		p.List, p.Line = file, line
 		if p.Name == "" {
 			return nil, &ParseError{File: file, Line: line, Column: strings.Index(raw, text) + 1, Err: errors.New("empty package name")}
 		}
@@ -104,4 +110,17 @@ func FromList(r io.Reader, file string) ([]Package, error) {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
 	return pkgs, nil
+}
+
+// pkgInfoLine reports whether text, whose first blank is at i, is a line
+// of pkg info: a name-version (a '-' before a version part that is not
+// empty), then at least two blanks or a tab, then the comment.
+func pkgInfoLine(text string, i int) bool {
+	first := text[:i]
+	dash := strings.LastIndexByte(first, '-')
+	if dash <= 0 || dash == len(first)-1 {
+		return false
+	}
+	rest := text[i:]
+	return strings.HasPrefix(rest, "  ") || rest[0] == '\t'
 }

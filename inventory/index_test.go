@@ -54,13 +54,30 @@ func TestFromList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Package{{Name: "curl", Version: "8.7.1"}, {Name: "p5-libwww", Version: "6.77"}, {Name: "bare", Versionless: true}, {Name: "test"}}
+	want := []Package{{Name: "curl", Version: "8.7.1", List: "-", Line: 2}, {Name: "p5-libwww", Version: "6.77", List: "-", Line: 3},
+		{Name: "bare", Versionless: true, List: "-", Line: 5}, {Name: "test", List: "-", Line: 6}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 	_, err = FromList(strings.NewReader("ok-1\n  two words-1\n"), "list.txt")
 	if err == nil || err.Error() != "list.txt:2:6: blank inside a package name" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// pkg info prints "name-version" padded with blanks, then the comment:
+// `pkg info | pkgaudit audit --from -` takes the first field.
+func TestFromListPkgInfo(t *testing.T) {
+	in := "curl-8.7.1                     Command line tool for transferring data\nsudo-1.9.16\tAllow others to run commands as root\n"
+	got, err := FromList(strings.NewReader(in), "-")
+	if err != nil || len(got) != 2 || got[0].String() != "curl-8.7.1" || got[1].String() != "sudo-1.9.16" {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	// One blank, or a first field without a version, stays an error.
+	for _, bad := range []string{"curl-8.7.1 comment\n", "two words-1\n", "curl  Command line tool\n"} {
+		if _, err := FromList(strings.NewReader(bad), "l"); err == nil || !strings.Contains(err.Error(), "blank inside") {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }
 

@@ -38,6 +38,10 @@ type Package struct {
 	// FromPackageDir, the package's directory for FromPkgsrcDB), "" when
 	// the source has no file of its own per package.
 	Path string
+	// List and Line are the list file ("-" for standard input) and the
+	// 1-based line a package of FromList was read from (SARIF locations).
+	List string
+	Line int
 }
 
 // String returns "name-version", or the name of a versionless package.

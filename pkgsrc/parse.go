@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha512"
 	"encoding/hex"
-	"fmt"
 
 	"github.com/pkgaudit/pkgaudit/diag"
 	"github.com/pkgaudit/pkgaudit/internal/decompress"
@@ -59,7 +58,7 @@ const (
 func ParseFile(path string, opts Options) (*File, error) {
 	raw, err := safeopen.ReadFile(path)
 	if err != nil {
-		return nil, &ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
+		return nil, openError(path, err)
 	}
 	return Parse(path, raw, opts)
 }
@@ -71,7 +70,8 @@ func ParseFile(path string, opts Options) (*File, error) {
 func Parse(name string, raw []byte, opts Options) (*File, error) {
 	data, err := decompressBytes(raw, opts)
 	if err != nil {
-		return nil, &ParseError{File: name, Msg: fmt.Sprintf("Cannot open ``%s'': %v", name, err)}
+		// pkg_admin's message (the vectors' rejections), naming the file twice.
+		return nil, decompressError(name, err)
 	}
 	p := &parser{name: name, data: data, line: 1, sourceList: opts.SourceList}
 	return p.parse()

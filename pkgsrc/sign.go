@@ -108,7 +108,7 @@ func SignedText(data []byte) ([]byte, error) {
 func ParseVerified(name string, raw []byte, keyring openpgp.KeyRing, opts Options) (*File, error) {
 	data, err := decompressBytes(raw, opts)
 	if err != nil {
-		return nil, &ParseError{File: name, Msg: fmt.Sprintf("Cannot open ``%s'': %v", name, err)}
+		return nil, decompressError(name, err)
 	}
 	if err := VerifySignature(data, keyring); err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 	fmt.Fprintf(bw, ".\n")
 
 	if vulnerable > 0 {
-		fmt.Fprintf(bw, "\n## Vulnerable packages\n\n| Package | Advisory | Summary | Affected | CVE |\n|---|---|---|---|---|\n")
+		fmt.Fprintf(bw, "\n## Vulnerable packages\n\n| Package | Advisory | Summary | Affected | Fixed in | CVE |\n|---|---|---|---|---|---|\n")
 		for i := range in.Packages {
 			p := &in.Packages[i]
 			fs := in.shown(p, true)
@@ -57,7 +57,7 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 				if f.Ignored != nil {
 					continue
 				}
-				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Advisory.Topic), mdCode(f.AffectedText()), mdCell(mdCVEs(f)))
+				fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(p.FullName()), mdLink(f), mdCell(f.Advisory.Topic), mdCode(f.AffectedText()), mdFixed(f), mdCell(mdCVEs(f)))
 			}
 		}
 		first := true
@@ -115,6 +115,19 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		return fmt.Errorf("writing markdown: %w", err)
 	}
 	return nil
+}
+
+// mdFixed is the "fixed in" cell: the first fixed version, marked when a
+// ports INDEX says no such version exists yet; a dash when unknown.
+func mdFixed(f *Finding) string {
+	v := f.FixedIn()
+	if v == "" {
+		return "—"
+	}
+	if f.FixAvailable != nil && !*f.FixAvailable {
+		return mdCode(v) + " (not yet available)"
+	}
+	return mdCode(v)
 }
 
 // mdEscape backslash-escapes the characters markdown would interpret.

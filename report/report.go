@@ -73,6 +73,9 @@ type Package struct {
 	Origin string
 	// Path is the package file or directory it was read from, when any.
 	Path string
+	// List and Line are the list file and line it was read from, when any.
+	List string
+	Line int
 	// Dependents are the names of the audited packages that depend on it,
 	// directly or not, in pkg audit -r's order.
 	Dependents []string

@@ -66,6 +66,10 @@ type (
 	}
 	sarifPhysical struct {
 		ArtifactLocation sarifArtifact `json:"artifactLocation"`
+		Region           *sarifRegion  `json:"region,omitempty"`
+	}
+	sarifRegion struct {
+		StartLine int `json:"startLine"`
 	}
 	sarifArtifact struct {
 		URI string `json:"uri"`
@@ -170,11 +174,20 @@ func sarifResultFor(in *Input, p *Package, f *Finding, idx int) sarifResult {
 		msg += " (affected: " + aff + ")"
 	}
 	loc := sarifLocation{LogicalLocations: []sarifLogical{{Name: full, FullyQualifiedName: purl(in.Ecosystem, p), Kind: "module"}}}
+	// Code scanning wants a physical location: the list line a package
+	// came from, its file, its origin, else the database that judged it.
 	switch {
+	case p.List != "" && p.List != "-" && p.Line > 0:
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(p.List)}, Region: &sarifRegion{StartLine: p.Line}}
 	case p.Path != "":
-		loc.PhysicalLocation = &sarifPhysical{sarifArtifact{URI: fileURI(p.Path)}}
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(p.Path)}}
 	case p.Origin != "":
-		loc.PhysicalLocation = &sarifPhysical{sarifArtifact{URI: p.Origin}}
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: p.Origin}}
+	case f.Advisory.Origin.File != "":
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(f.Advisory.Origin.File)}}
+		if f.Advisory.Origin.Line > 0 {
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Advisory.Origin.Line}
+		}
 	}
 	key := p.Name + "\x00" + f.ID()
 	if b := f.Block(); b != nil && b.Scheme == advisory.Pkgsrc {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -291,5 +292,37 @@ func BenchmarkFormats(b *testing.B) {
 			}
 			b.SetBytes(int64(buf.Len()))
 		})
+	}
+}
+
+// Code scanning takes only results with a physical location: a list
+// line, else (an operand) the database entry that judged the package.
+func TestSARIFPhysicalLocation(t *testing.T) {
+	adv := &advisory.Advisory{ID: "vid-1", Source: advisory.SourceVuXML, Topic: "t", Origin: advisory.Origin{File: "/db/vuln.xml", Line: 42},
+		Affects: []advisory.Affected{{Scheme: advisory.FreeBSD, Names: []string{"curl"},
+			Ranges: []advisory.Range{{Bounds: []advisory.Bound{{Op: advisory.LT, Version: "9"}}}}}}}
+	in := &Input{ToolVersion: "0.1.0", Ecosystem: "freebsd", Packages: []Package{
+		{Name: "curl", Version: "8.0", HasVersion: true, List: "ci/packages.txt", Line: 7, Findings: []Finding{{Advisory: adv}}},
+		{Name: "curl", Version: "8.1", HasVersion: true, Findings: []Finding{{Advisory: adv}}},
+	}}
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compileSchema(t, "sarif-schema-2.1.0.json", nil).Validate(doc); err != nil {
+		t.Fatalf("does not validate: %v", err)
+	}
+	var log sarifLog
+	json.Unmarshal(buf.Bytes(), &log)
+	want := []string{"ci/packages.txt:7", "file:///db/vuln.xml:42"}
+	for i, r := range log.Runs[0].Results {
+		pl := r.Locations[0].PhysicalLocation
+		if pl == nil || pl.Region == nil || fmt.Sprintf("%s:%d", pl.ArtifactLocation.URI, pl.Region.StartLine) != want[i] {
+			t.Errorf("result %d: physical location %+v, want %s", i, pl, want[i])
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime"
 	"slices"
@@ -35,6 +36,8 @@ type OpenOptions struct {
 	// NoExternalEntities refuses the external entities of a vuln.xml
 	// wrapper instead of reading the year files they name.
 	NoExternalEntities bool
+	// Stdin is the database named "-" (feed.Options.Stdin; never cached).
+	Stdin io.Reader
 }
 
 // AuditOptions control one audit of a package list.
@@ -93,7 +96,7 @@ type DB struct {
 func Open(paths []string, opts OpenOptions) (*DB, error) {
 	ix, infos, err := audit.Open(paths, audit.OpenOptions{
 		CacheDir: opts.CacheDir,
-		Feed:     feed.Options{NoHash: !opts.Hash, NoExternalEntities: opts.NoExternalEntities},
+		Feed:     feed.Options{NoHash: !opts.Hash, NoExternalEntities: opts.NoExternalEntities, Stdin: opts.Stdin},
 		Brief:    opts.Brief,
 	})
 	if err != nil {
@@ -166,6 +169,7 @@ func (db *DB) Audit(ctx context.Context, pkgs []inventory.Package, opts AuditOpt
 		rp := report.Package{
 			Name: p.Name, Version: p.Version, HasVersion: !p.Versionless, Base: p.Base,
 			Ecosystem: schemeName(p.Scheme), Origin: p.Origin, Path: p.Path,
+			List: p.List, Line: p.Line,
 		}
 		if graph != nil {
 			rp.Dependents = graph.Dependents(p.Name)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"strings"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,7 @@ type auditFlags struct {
 	noCache            bool
 	quiet, recursive   bool
 	format, raw        string
+	output             string
 	compatExit         bool
 	from               []string
 	pkgsrcDBDir        string
@@ -45,7 +47,8 @@ pkgsrc entries). The text output is byte for byte pkg audit's.
 What is audited (sources combine; the default is the installed packages):
   NAME-VERSION...      operands, split at the last '-'; a bare NAME asks
                        about every version ("Affected versions:")
-  --from FILE|-        a list file, one name-version a line (- for stdin)
+  --from FILE|-        a list file, one name-version a line (- for stdin;
+                       pkg info's "name-version  comment" lines too)
   --installed          the FreeBSD installed packages, $PKG_DBDIR/local.sqlite
                        (the default when no other source is given; a missing
                        database is an error, exit 2: nothing was audited;
@@ -62,10 +65,13 @@ What is audited (sources combine; the default is the installed packages):
   --base-version U[,K] the same from given freebsd-version strings
 
 Databases: -f FILE, repeatable, VuXML or pkg-vulnerabilities (detected from
-the content, compressed or not), or OSV records (a file, a zip, a directory
-of *.json files); default the host's: $PKG_DBDIR/vuln.xml (freebsd.vulnxml
+the content, compressed or not; -f - reads one from standard input), or OSV
+records (a file, a zip, a directory of *.json files); default the host's: $PKG_DBDIR/vuln.xml (freebsd.vulnxml
 in pkgaudit.toml) for FreeBSD packages, pkgsrc's pkg-vulnerabilities for
 pkgsrc ones (config show names the host's).
+
+Output: --format FMT (text, pkg's, by default), to standard output or, with
+-o FILE, to FILE replaced atomically once complete.
 
 Exit status: 0 nothing vulnerable, 1 vulnerable packages found (findings an
 ignore rule matches do not count), 2 error (also when findings were printed).
@@ -86,7 +92,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 		},
 	}
 	fl := c.Flags()
-	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory); repeatable")
+	fl.StringArrayVarP(&f.files, "file", "f", nil, "vulnerability database (VuXML, pkg-vulnerabilities, or OSV records: file, zip, directory; - for standard input); repeatable")
 	fl.BoolVarP(&f.fetch, "fetch", "F", false, "download the database before auditing")
 	fl.BoolVar(&f.offline, "offline", false, "never touch the network (-F then fails)")
 	fl.StringVar(&f.cache, "cache", "", "keep the compiled index of the databases in DIR (default audit.cache_dir, ~/.cache/pkgaudit, /var/cache/pkgaudit for root)")
@@ -100,6 +106,7 @@ func newAuditCmd(env *Env) *cobra.Command {
 	// attached (-Rjson, --raw=json); a bare -R is UCL and never swallows
 	// the next word.
 	fl.Lookup("raw").NoOptDefVal = "ucl"
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE, replaced atomically once complete (- for standard output, the default)")
 	fl.BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, and 0 without output when there is no local.sqlite, like pkg audit")
 	fl.StringArrayVar(&f.from, "from", nil, "audit the packages listed in FILE, one name-version a line (- for standard input)")
 	fl.BoolVar(&f.installed, "installed", false, "audit the FreeBSD installed packages (the default without other sources)")
@@ -144,7 +151,7 @@ func (r *auditRun) warn(format string, args ...any) {
 func (r *auditRun) run() error {
 	format, err := r.format()
 	if err != nil {
-		return r.fail(err)
+		return r.fail(badUsage{err})
 	}
 	if r.cfg, err = r.env.loadConfig(r.flags.config); err != nil {
 		return r.fail(err)
@@ -165,12 +172,15 @@ func (r *auditRun) run() error {
 	if err != nil {
 		return r.fail(err)
 	}
-	sources, available, kinds := r.sources()
+	sources, available, defaultDBs := r.sources()
 
 	// Databases first, as pkg: fetch, then load.
 	paths := r.flags.files
 	if len(paths) == 0 {
-		paths = r.cfg.DefaultDatabases(kinds.freebsd, kinds.pkgsrc, kinds.other)
+		paths = defaultDBs
+	}
+	if slices.Contains(paths, "-") && (slices.Contains(r.flags.from, "-") || r.flags.fetch) {
+		return r.fail(badUsage{errors.New("-f -: standard input holds one thing: not with --from - nor -F")})
 	}
 	if r.flags.fetch {
 		for _, p := range paths {
@@ -188,7 +198,7 @@ func (r *auditRun) run() error {
 	res, err := scan.Run(context.Background(), scan.Request{
 		Databases: paths,
 		Open: scan.OpenOptions{CacheDir: cacheDir(r.env, r.cfg, r.flags.cache, r.flags.noCache), Brief: format.Brief,
-			Hash: format.Hash, NoExternalEntities: r.flags.noExternal},
+			Hash: format.Hash, NoExternalEntities: r.flags.noExternal, Stdin: r.env.Stdin},
 		Sources:   sources,
 		Available: available,
 		Audit: scan.AuditOptions{
@@ -220,7 +230,16 @@ func (r *auditRun) run() error {
 		// pkg audit without a package database: no output at all.
 		return r.exit(res)
 	}
-	if err := format.Write(r.env.Stdout, res.Report); err != nil {
+	if err := writeOutput(r.env, r.flags.output, func(w io.Writer) error {
+		if format.Name == "text" && (r.flags.output == "" || r.flags.output == "-") && r.env.colour(w) {
+			c := &lineColourer{w: w, rule: vulnerableLine}
+			if err := format.Write(c, res.Report); err != nil {
+				return err
+			}
+			return c.flush()
+		}
+		return format.Write(w, res.Report)
+	}); err != nil {
 		return r.fail(err)
 	}
 	return r.exit(res)
@@ -256,61 +275,13 @@ func (r *auditRun) format() (*report.Format, error) {
 	return raw, nil
 }
 
-// sourceKinds are the kinds of packages the sources give, which choose
-// the default databases (config.DefaultDatabases): FreeBSD's (installed,
-// jails, INDEX, base), pkgsrc's (a PKG_DBDIR) and others (operands, lists,
-// package files), which count as the host's kind.
-type sourceKinds struct{ freebsd, pkgsrc, other bool }
-
-// sources maps the source flags to inventory sources, in the order pkg
-// lists them; available are the INDEX files that tell which versions
-// exist. Without a source the host's installed packages are audited
-// (config.DefaultInventory): FreeBSD's local.sqlite, or pkgsrc's
-// PKG_DBDIR on a pkgsrc host.
-func (r *auditRun) sources() (sources, available []inventory.Source, kinds sourceKinds) {
+// sources maps the source flags to a scan.Selection and its sources
+// (scan.Selection.Sources: the host's defaults).
+func (r *auditRun) sources() (sources, available []inventory.Source, databases []string) {
 	f := r.flags
-	if len(r.args) > 0 {
-		sources = append(sources, inventory.Operands(r.args))
-	}
-	for _, name := range f.from {
-		sources = append(sources, inventory.List(name, r.env.Stdin))
-	}
-	if f.pkgsrcDBDir != "" {
-		sources = append(sources, inventory.PkgsrcInstalled(f.pkgsrcDBDir))
-	}
-	if f.dir != "" {
-		sources = append(sources, inventory.PackageFiles(f.dir, f.namesOnly))
-	}
-	if f.index != "" {
-		index := inventory.PortsIndex(f.index)
-		sources, available = append(sources, index), append(available, index)
-	}
-	if f.available != "" {
-		available = append(available, inventory.PortsIndex(f.available))
-	}
-	switch {
-	case f.baseVersion != "":
-		user, kernel, _ := strings.Cut(f.baseVersion, ",")
-		sources = append(sources, inventory.BaseSystem(user, kernel))
-	case f.base:
-		sources = append(sources, inventory.HostBaseSystem())
-	}
-	if f.chroot != "" {
-		sources = append(sources, inventory.InstalledInRoot(f.chroot))
-	}
-	kinds = sourceKinds{
-		freebsd: f.installed || f.index != "" || f.base || f.baseVersion != "" || f.chroot != "",
-		pkgsrc:  f.pkgsrcDBDir != "",
-		other:   len(r.args) > 0 || len(f.from) > 0 || f.dir != "",
-	}
-	switch inv := r.cfg.DefaultInventory(); {
-	case f.installed:
-		sources = append(sources, inventory.Installed(r.cfg.FreeBSD.DBDir))
-	case len(sources) > 0:
-	case inv.Pkgsrc:
-		sources = append(sources, inventory.PkgsrcHostInstalled(inv.DBDir))
-	default:
-		sources = append(sources, inventory.Installed(inv.DBDir))
-	}
-	return sources, available, kinds
+	return scan.Selection{
+		Operands: r.args, Lists: f.from, Stdin: r.env.Stdin, PkgsrcDBDir: f.pkgsrcDBDir,
+		PackageDir: f.dir, NamesOnly: f.namesOnly, Index: f.index, Available: f.available,
+		Base: f.base, BaseVersion: f.baseVersion, Installed: f.installed, Chroot: f.chroot,
+	}.Sources(r.cfg)
 }

@@ -89,6 +89,12 @@ type codeError struct {
 	Err  error
 }
 
+// badUsage marks an error in how a command was called: Main prints the
+// command's usage line after it.
+type badUsage struct{ error }
+
+func (e badUsage) Unwrap() error { return e.error }
+
 func (e *codeError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit status %d", e.Code)
@@ -109,7 +115,23 @@ func exitCode(code int) error {
 
 // usageError wraps err so that Main prints it and exits with ExitError.
 func usageError(format string, args ...any) error {
-	return &codeError{Code: ExitError, Err: fmt.Errorf(format, args...)}
+	return &codeError{Code: ExitError, Err: badUsage{fmt.Errorf(format, args...)}}
+}
+
+// usageArgs makes the argument errors of c and its subcommands (cobra's
+// Args checks) usage errors.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &codeError{Code: ExitError, Err: badUsage{err}}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // A command constructor builds one cobra command bound to env.
@@ -124,6 +146,7 @@ var commands = []struct {
 	{"", newAuditCmd},
 	{"", newConfigCmd},
 	{"", newFetchCmd},
+	{"", newManCmd},
 	{"", newPmatchCmd},
 	{"", newRemediateCmd},
 	{"", newReportCmd},
@@ -173,9 +196,8 @@ tested condition is false), 2 usage or runtime error.`,
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetVersionTemplate("pkgaudit {{.Version}}\n")
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &codeError{Code: ExitError, Err: err}
+		return &codeError{Code: ExitError, Err: badUsage{err}}
 	})
 
 	parents := map[string]*cobra.Command{"": root}
@@ -192,6 +214,8 @@ tested condition is false), 2 usage or runtime error.`,
 		}
 		p.AddCommand(r.build(env))
 	}
+	registerCompletions(root)
+	usageArgs(root)
 	return root // cobra lists commands sorted by name
 }
 
@@ -202,7 +226,7 @@ func Main(args []string, env *Env) int {
 		args = optarg.Attach(cmd.Flags(), args)
 	}
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
 	}
@@ -211,10 +235,20 @@ func Main(args []string, env *Env) int {
 		if ee.Err != nil {
 			fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", ee.Err)
 		}
+		if errors.As(ee.Err, new(badUsage)) && cmd != nil {
+			usage := cmd.UseLine()
+			if cmd.HasSubCommands() {
+				usage = cmd.CommandPath() + " COMMAND [flags]"
+			}
+			fmt.Fprintf(env.Stderr, "usage: %s\n", usage)
+		}
 		return ee.Code
 	}
 	// Unknown commands, bad arguments and runtime errors that were not
 	// classified: all of them are errors (2).
 	fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", err)
+	if cmd == root {
+		fmt.Fprintf(env.Stderr, "usage: pkgaudit COMMAND [flags] ('pkgaudit --help' lists the commands)\n")
+	}
 	return ExitError
 }

@@ -55,7 +55,9 @@ func newConfigCheckCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check FILE...",
 		Short: "Check configuration files: unknown keys and bad values are reported with file:line",
-		Long: `Check each FILE as pkgaudit would read it. Silent when all are valid.
+		Long: `Check each FILE as pkgaudit would read it, reporting every unknown key
+and bad value, not only the first (a file that is not TOML stops at its
+syntax error). Silent when all are valid.
 Exit status: 0 valid, 1 a file has an error (printed as FILE:LINE: message),
 2 a file cannot be read.`,
 		Args: cobra.MinimumNArgs(1),
@@ -68,7 +70,7 @@ Exit status: 0 valid, 1 a file has an error (printed as FILE:LINE: message),
 					code = ExitError
 					continue
 				}
-				if err := config.Check(data, p); err != nil {
+				for _, err := range config.CheckAll(data, p) {
 					fmt.Fprintf(env.Stderr, "pkgaudit: %v\n", err)
 					code = max(code, ExitFound)
 				}

@@ -31,6 +31,16 @@ func TestConfigCheck(t *testing.T) {
 	if code != ExitFound || errOut != "pkgaudit: "+bad+":4: unknown key \"fetch.timeuot\" (known: connect_timeout, idle_timeout, max_download, max_redirects, max_unpacked, offline, timeout)\n" {
 		t.Errorf("bad: %d %q", code, errOut)
 	}
+	// Every error, not the first (issue 12, C.9), in line order.
+	many := filepath.Join(dir, "many.toml")
+	os.WriteFile(many, []byte("[audit]\nstale_days = -1\nfoo = 1\n[fetch]\nmax_redirects = 500\n[freebsd]\nsite = \"gopher://x\"\n"), 0o644)
+	_, errOut, code = run(t, "", "config", "check", many)
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	if code != ExitFound || len(lines) != 4 || !strings.HasPrefix(lines[0], "pkgaudit: "+many+":2: audit.stale_days") ||
+		!strings.HasPrefix(lines[1], "pkgaudit: "+many+":3: unknown key") || !strings.HasPrefix(lines[2], "pkgaudit: "+many+":5: fetch.max_redirects") ||
+		!strings.HasPrefix(lines[3], "pkgaudit: "+many+":7: freebsd.site") {
+		t.Errorf("many: %d\n%s", code, errOut)
+	}
 	if _, _, code := run(t, "", "config", "check", filepath.Join(dir, "missing.toml")); code != ExitError {
 		t.Errorf("missing: %d", code)
 	}

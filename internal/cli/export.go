@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
 	"github.com/pkgaudit/pkgaudit/osv"
 )
@@ -77,17 +76,22 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 		return &codeError{ExitError, err}
 	}
 	var all []*osv.Vulnerability
-	for _, p := range paths {
+	bar := env.progress(len(paths)+1, "")
+	defer bar.finish()
+	for i, p := range paths {
+		bar.step("converting "+p, i)
 		vs, err := exportRecords(p, when, f.sourceList)
 		if err != nil {
 			return &codeError{ExitError, err}
 		}
 		all = append(all, vs...)
 	}
+	bar.step(fmt.Sprintf("writing %d records", len(all)), len(paths))
 	if f.out != "" {
 		if err := osv.WriteDir(f.out, all); err != nil {
 			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.out, err)}
 		}
+		bar.finish()
 		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.out)
 	}
 	if f.zip != "" {
@@ -97,6 +101,7 @@ func exportOSV(env *Env, f *exportOSVFlags) error {
 			}
 			return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.zip, err)}
 		}
+		bar.finish()
 		fmt.Fprintf(env.Stdout, "%d records written to %s\n", len(all), f.zip)
 	}
 	return nil
@@ -109,26 +114,5 @@ func exportRecords(path string, when time.Time, sourceList bool) ([]*osv.Vulnera
 	if err != nil {
 		return nil, err
 	}
-	return documentRecords(src, when)
-}
-
-// documentRecords gives the OSV records of a database document: VuXML
-// and pkg-vulnerabilities converted (when stands for missing dates), OSV
-// records as they are.
-func documentRecords(doc *feed.Document, when time.Time) ([]*osv.Vulnerability, error) {
-	switch {
-	case doc.VuXML != nil:
-		return osv.FromVuXMLDocument(doc.VuXML, osv.VuXMLOptions{DefaultTime: when})
-	case doc.Pkgsrc != nil:
-		vs, err := osv.FromPkgsrc(doc.Pkgsrc, osv.PkgsrcOptions{Time: when})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", doc.Path, err)
-		}
-		return vs, nil
-	}
-	vs := make([]*osv.Vulnerability, len(doc.OSV))
-	for i, r := range doc.OSV {
-		vs[i] = r.Vuln
-	}
-	return vs, nil
+	return src.OSVRecords(when)
 }

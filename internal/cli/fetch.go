@@ -5,21 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
-	"path"
-	"strings"
 	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/fetch"
 	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
-	"github.com/pkgaudit/pkgaudit/internal/safeopen"
-	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
 // Test hooks: the temporary file of the replacement (a disk that fills up)
@@ -111,12 +104,29 @@ func newFetchPkgsrcCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "fetch [-s] [-o FILE] [-q] [--offline]",
 		Short: "Like pkg_admin fetch-pkg-vulnerabilities: pkgaudit fetch --feed pkgsrc",
-		Long: `Download pkgsrc's pkg-vulnerabilities from PKGVULNURL into
-$PKGVULNDIR/pkg-vulnerabilities, as 'pkg_admin fetch-pkg-vulnerabilities'
-does; the same as 'pkgaudit fetch --feed pkgsrc'. -s requires a good OpenPGP
-signature (keyring --keyring FILE or GPG_KEYRING_PKGVULN). Unlike pkg_admin,
-the request is always conditional (pkg_admin's -u; --force forces a download), and
-errors exit 2.`,
+		Long: `Download pkgsrc's pkg-vulnerabilities from PKGVULNURL (pkgsrc.url in
+pkgaudit.toml; default https://cdn.NetBSD.org/pub/NetBSD/packages/vulns/
+pkg-vulnerabilities.gz) into $PKGVULNDIR/pkg-vulnerabilities (or -o FILE),
+as 'pkg_admin fetch-pkg-vulnerabilities' does; the same as
+'pkgaudit fetch --feed pkgsrc'.
+
+The download is capped (64 MiB, 256 MiB unpacked), must parse, and its
+#CHECKSUM lines must verify. When a keyring is known (--keyring FILE,
+GPG_KEYRING_PKGVULN, pkgsrc.keyring) the OpenPGP signature is checked too;
+-s makes a good signature required (no keyring is then an error). The file
+is stored as downloaded (still compressed), mode 0644, replaced atomically
+only once all of that passed; on any failure the previous file is left as
+it was. Then the compiled index that audit uses is written to the cache
+directory (not with --no-cache).
+
+Unlike pkg_admin, the request is always conditional (If-Modified-Since,
+If-None-Match; -u is accepted and changes nothing; --force downloads
+anyway), --max-age DAYS skips the request for a copy refreshed less than
+DAYS days ago, and --config names pkgaudit.toml (pkg_install.conf settings
+come from the environment and the host's pkg_install.conf).
+
+Exit status: 0 fetched or up to date, 1 the signature check failed, 2 any
+other error (nothing replaced).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return fetchCommand(env, f)
@@ -142,7 +152,7 @@ func fetchCommand(env *Env, f *fetchFlags) error {
 	if feed == "" {
 		feed = cfg.DefaultFeed() // the database audit reads by default
 	}
-	res, err := fetchDo(env, cfg, fetchJob{feed: feed, dest: f.out, quiet: f.quiet, sign: f.sign, keyring: f.keyring, force: f.force, maxAge: f.maxAge})
+	res, err := fetchDo(env, cfg, fetchJob{Job: fetch.Job{Feed: feed, Dest: f.out, Sign: f.sign, Keyring: f.keyring, Force: f.force}, quiet: f.quiet, maxAge: f.maxAge})
 	if err != nil {
 		return err
 	}
@@ -152,105 +162,36 @@ func fetchCommand(env *Env, f *fetchFlags) error {
 
 // fetchJob is one fetch as the commands ask for it.
 type fetchJob struct {
-	feed    string // "freebsd", "pkgsrc" or a URL
-	dest    string // "" for the feed's default
-	quiet   bool
-	sign    bool
-	keyring string
-	force   bool
-	maxAge  int // days; 0: always ask the server
+	fetch.Job
+	quiet  bool
+	maxAge int // days; 0: always ask the server
 }
 
-// fetchDo resolves a job against the configuration, runs it, and reports
-// on standard error. Errors are *codeError with ExitError and one line.
+// fetchDo plans a job from the configuration (fetch.Plan), runs it, and
+// reports on standard error. Errors are *codeError with one line.
 func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
-	o := fetch.Options{
-		MaxDownload:      cfg.Fetch.MaxDownload,
-		MaxUnpacked:      cfg.Fetch.MaxUnpacked,
-		Timeout:          cfg.Fetch.Timeout,
-		ConnectTimeout:   cfg.Fetch.ConnectTimeout,
-		IdleTimeout:      cfg.Fetch.IdleTimeout,
-		MaxRedirects:     cfg.Fetch.MaxRedirects,
-		Offline:          cfg.Fetch.Offline,
-		Force:            j.force,
-		RequireSignature: j.sign,
-		UserAgent:        "pkgaudit/" + Version + " (+https://github.com/pkgaudit/pkgaudit)",
-		Now:              env.Now,
-		Transport:        fetchTransport,
-		CreateTemp:       fetchCreateTemp,
-		Dest:             j.dest,
+	o, err := fetch.Plan(cfg, j.Job)
+	if err != nil {
+		if errors.As(err, new(*fetch.JobError)) {
+			err = badUsage{err}
+		}
+		return nil, &codeError{ExitError, err}
 	}
-	if cfg.Fetch.MaxRedirects == 0 {
-		o.MaxRedirects = -1 // configured: none
+	o.UserAgent = "pkgaudit/" + Version + " (+https://github.com/pkgaudit/pkgaudit)"
+	o.Now, o.Transport, o.CreateTemp = env.Now, fetchTransport, fetchCreateTemp
+	if fetch.FreshEnough(o, j.maxAge, env.Now()) {
+		// Fresh enough not to ask the server, but never called fine
+		// when it fails the verification asked for.
+		if err := fetch.VerifyLocal(o); err != nil {
+			return nil, fetchError(err, o.Dest)
+		}
+		if !j.quiet {
+			fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
+		}
+		return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
 	}
-	keyring := j.keyring
-	switch j.feed {
-	case "freebsd":
-		o.URL, o.Kind = cfg.FreeBSD.Site, fetch.VuXML
-		if o.Dest == "" {
-			o.Dest = cfg.FreeBSD.VulnXML
-		}
-		if j.sign {
-			return nil, usageError("-s: FreeBSD's vuln.xml carries no signature (it is fetched over TLS)")
-		}
-	case "pkgsrc":
-		o.URL, o.Kind = cfg.Pkgsrc.URL, fetch.PkgVulnerabilities
-		if o.Dest == "" {
-			o.Dest = cfg.Pkgsrc.VulnFile()
-		}
-		if keyring == "" {
-			keyring = cfg.Pkgsrc.Keyring
-		}
-	default:
-		if err := config.CheckURL(j.feed); err != nil {
-			return nil, usageError("--feed: want freebsd, pkgsrc or a URL: %v", err)
-		}
-		o.URL = j.feed
-		if o.Dest == "" {
-			o.Dest, o.Kind = fetchGuessDest(cfg, j.feed)
-			if o.Dest == "" {
-				return nil, usageError("--feed %s: name the destination with -o FILE", j.feed)
-			}
-		}
-		if keyring == "" && (o.Kind == fetch.PkgVulnerabilities || j.sign) {
-			keyring = cfg.Pkgsrc.Keyring
-		}
-	}
-	if keyring != "" {
-		kr, err := fetchReadKeyring(keyring)
-		if err != nil {
-			return nil, &codeError{ExitError, err}
-		}
-		o.Keyring = kr
-	}
-	if j.maxAge > 0 && !j.force {
-		if t, ok := fetch.LastChecked(o.Dest, env.Now()); ok && env.Now().Sub(t) < time.Duration(j.maxAge)*24*time.Hour {
-			// Fresh enough not to ask the server, but never called fine
-			// when it fails the verification asked for.
-			if err := fetch.VerifyLocal(o); err != nil {
-				return nil, fetchError(err, o.Dest)
-			}
-			if !j.quiet {
-				fmt.Fprintf(env.Stderr, "pkgaudit: %s was refreshed less than %d days ago; not fetching\n", o.Dest, j.maxAge)
-			}
-			return &fetch.Result{URL: o.URL, Dest: o.Dest, UpToDate: true}, nil
-		}
-	}
-	var bar *progressbar.ProgressBar
 	if !j.quiet && env.IsTerminal != nil && env.IsTerminal(env.Stderr) {
-		o.Progress = func(total int64) fetch.Progress {
-			bar = progressbar.NewOptions64(total,
-				progressbar.OptionSetWriter(env.Stderr),
-				progressbar.OptionSetDescription(fetchBaseName(o.URL)),
-				progressbar.OptionShowBytes(true),
-				progressbar.OptionUseIECUnits(true),
-				progressbar.OptionSetWidth(30),
-				progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionSetRenderBlankState(true),
-				progressbar.OptionClearOnFinish(),
-			)
-			return fetchBar{bar}
-		}
+		o.Progress = func(total int64) fetch.Progress { return fetchBar{newBar(env, total, fetch.BaseName(o.URL), true)} }
 	}
 	res, err := fetch.Run(context.Background(), o)
 	if err != nil {
@@ -260,32 +201,9 @@ func fetchDo(env *Env, cfg *config.Config, j fetchJob) (*fetch.Result, error) {
 		fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s\n", w)
 	}
 	if !j.quiet {
-		if res.UpToDate {
-			fmt.Fprintf(env.Stderr, "pkgaudit: %s is up to date (%s)\n", o.Dest, o.URL)
-		} else {
-			how := "uncompressed"
-			if len(res.Layers) > 0 {
-				var l []string
-				for _, f := range res.Layers {
-					l = append(l, string(f))
-				}
-				how = strings.Join(l, "+")
-			}
-			fmt.Fprintf(env.Stderr, "pkgaudit: fetched %s (%s, %s): %d %s entries, %s; written to %s\n",
-				o.URL, fetchSize(res.Downloaded), how, res.Entries, res.Kind, fetchSignedNote(o, res), o.Dest)
-		}
+		fmt.Fprintf(env.Stderr, "pkgaudit: %s\n", fetch.Summary(o, res))
 	}
 	return res, nil
-}
-
-func fetchSignedNote(o fetch.Options, res *fetch.Result) string {
-	switch {
-	case res.Kind != fetch.PkgVulnerabilities:
-		return "parsed"
-	case o.Keyring != nil:
-		return "checksums and signature verified"
-	}
-	return "checksums verified"
 }
 
 // fetchError is a failed fetch as a command error: exit 1 when a
@@ -295,57 +213,22 @@ func fetchError(err error, dest string) error {
 	if errors.Is(err, fetch.ErrSignature) {
 		code = ExitFound
 	}
-	return &codeError{code, errors.New(fetchFailure(err, dest))}
+	return &codeError{code, errors.New(fetch.FailureMessage(err, dest))}
 }
 
-// fetchFailure is the one line of a failed fetch.
-func fetchFailure(err error, dest string) string {
-	if _, serr := os.Stat(dest); serr == nil {
-		return fmt.Sprintf("%v; %s left unchanged", err, dest)
-	}
-	return fmt.Sprintf("%v; nothing written", err)
-}
-
-// fetchGuessDest maps a URL's file name to a feed's database.
-func fetchGuessDest(cfg *config.Config, raw string) (string, fetch.Kind) {
-	name := fetchBaseName(raw)
-	switch {
-	case strings.HasPrefix(name, "pkg-vulnerabilities"):
-		return cfg.Pkgsrc.VulnFile(), fetch.PkgVulnerabilities
-	case strings.HasPrefix(name, "vuln") && strings.Contains(name, ".xml"):
-		return cfg.FreeBSD.VulnXML, fetch.VuXML
-	}
-	return "", fetch.Auto
-}
-
-func fetchBaseName(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return path.Base(u.Path)
-	}
-	return path.Base(raw)
-}
-
-func fetchReadKeyring(p string) (openpgp.EntityList, error) {
-	fh, err := safeopen.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read keyring: %w", err)
-	}
-	defer fh.Close()
-	kr, err := pkgsrc.ReadKeyring(fh)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read keyring %s: %w", p, err)
-	}
-	return kr, nil
-}
-
-func fetchSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
+// newBar is a progress bar on standard error.
+func newBar(env *Env, total int64, desc string, bytes bool) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(env.Stderr),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowBytes(bytes),
+		progressbar.OptionShowCount(),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionClearOnFinish(),
+	)
 }
 
 // fetchBar adapts a progress bar to fetch.Progress.

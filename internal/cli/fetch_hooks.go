@@ -3,10 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 
 	"github.com/pkgaudit/pkgaudit/config"
+	"github.com/pkgaudit/pkgaudit/fetch"
 	"github.com/pkgaudit/pkgaudit/scan"
 )
 
@@ -17,16 +17,12 @@ import (
 // read). On any failure dbPath is left exactly as it was; the error is a
 // *codeError (exit 2) with one line to print.
 func fetchForAudit(env *Env, cfg *config.Config, dbPath string, quiet bool) error {
-	feed, site, err := scan.FeedOf(cfg, dbPath)
+	feed, _, err := scan.FeedOf(cfg, dbPath)
 	if err != nil {
 		return &codeError{ExitError, err}
 	}
-	if cfg.Fetch.Offline {
-		if u, err := url.Parse(site); err != nil || u.Scheme != "file" {
-			return &codeError{ExitError, fmt.Errorf("-F: not fetching %s in offline mode; %s left as it is", site, dbPath)}
-		}
-	}
-	_, err = fetchDo(env, cfg, fetchJob{feed: feed, dest: dbPath, quiet: quiet})
+	// Offline, fetch.Run refuses a network URL before dialling.
+	_, err = fetchDo(env, cfg, fetchJob{Job: fetch.Job{Feed: feed, Dest: dbPath}, quiet: quiet})
 	return err
 }
 

@@ -163,8 +163,9 @@ func TestFetchUsageErrors(t *testing.T) {
 		{"fetch", "--feed", "freebsd", "-s"},
 		{"fetch", "extra"},
 	} {
+		// The message, then the usage line (issue 12, C.9).
 		_, errOut, code := runEnv(t, map[string]string{"PKG_DBDIR": t.TempDir()}, "", args...)
-		if code != ExitError || strings.Count(errOut, "\n") != 1 {
+		if code != ExitError || strings.Count(errOut, "\n") != 2 || !strings.Contains(errOut, "\nusage: pkgaudit fetch [--feed ") {
 			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
 		}
 	}
@@ -271,21 +272,6 @@ func TestFetchStaleWarning(t *testing.T) {
 		fmt.Fprintf(&log, "%s age %v stale_days %d: %s\n", c.file, c.age, c.days, strings.TrimSuffix(fetchTestScrub(errb.String(), "", dir), "\n"))
 	}
 	checkGolden(t, "fetch/stale.txt", log.Bytes())
-}
-
-func TestFetchGuessDest(t *testing.T) {
-	cfg, _ := config.LoadPaths("", func(k string) string { return map[string]string{"PKG_DBDIR": "/db"}[k] }, config.Paths{})
-	for u, want := range map[string]string{
-		"https://x/vulns/pkg-vulnerabilities.gz": "/db/pkg-vulnerabilities",
-		"https://x/freebsd/vuln.xml.xz":          "/db/vuln.xml",
-		"file:///srv/vuln.xml.zst":               "/db/vuln.xml",
-		"https://x/feed":                         "",
-	} {
-		if got, _ := fetchGuessDest(cfg, u); got != want {
-			t.Errorf("%s: %q, want %q", u, got, want)
-		}
-	}
-	_ = fetch.Auto
 }
 
 // An "up to date" answer counts as a refresh: neither the stale warning

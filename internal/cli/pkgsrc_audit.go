@@ -25,7 +25,7 @@ type pkgsrcAuditFlags struct {
 
 func (f *pkgsrcAuditFlags) register(c *cobra.Command) {
 	c.Flags().StringVarP(&f.file, "file", "f", "", "the pkg-vulnerabilities file (default $PKGVULNDIR/pkg-vulnerabilities)")
-	c.Flags().StringVarP(&f.conf, "config", "C", "", "pkg_install.conf to read (default: the first of /usr/pkg/etc/pkg_install.conf, /etc/pkg_install.conf that exists)")
+	c.Flags().StringVarP(&f.conf, "install-conf", "C", "", "pkg_install.conf to read (default: the first of /usr/pkg/etc/pkg_install.conf, /etc/pkg_install.conf that exists)")
 	c.Flags().StringVarP(&f.typ, "type", "t", "", "only consider entries of exactly this classification")
 	c.Flags().BoolVar(&f.compatExit, "compat-exit", false, "exit 1 on errors too, like pkg_admin")
 	c.Flags().BoolVar(&f.sourceList, "source-list", false, "also accept the unsigned source list (#FORMAT 1.0.0)")
@@ -79,6 +79,9 @@ func (f *pkgsrcAuditFlags) prepare(env *Env) (*pkgsrcRun, error) {
 		}
 	} else {
 		file, err = pkgsrc.ParseFile(path, opts)
+		if err != nil {
+			err = pkgsrcWrongFormat(path, err)
+		}
 	}
 	if err != nil {
 		var ce *codeError

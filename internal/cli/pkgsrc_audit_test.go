@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -176,5 +177,20 @@ func TestPkgsrcAuditInstalled(t *testing.T) {
 	// A missing PKG_DBDIR means no packages.
 	if _, _, code := runEnv(t, map[string]string{"PKG_DBDIR": db + "/nope"}, "", "pkgsrc", "audit", "-f", realPkgVulns); code != 0 {
 		t.Errorf("missing dbdir: %d", code)
+	}
+}
+
+// --config means pkgaudit.toml everywhere (issue 12, C.9): pkg_install.conf
+// is -C or --install-conf on the pkgsrc audit commands.
+func TestPkgsrcInstallConfFlag(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "pkg_install.conf")
+	os.WriteFile(conf, []byte("IGNORE_URL=https://x\n"), 0o644)
+	for _, flag := range []string{"-C", "--install-conf"} {
+		if _, stderr, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", flag, conf, "-f", realPkgVulns, "zlib-1.2.3"); code == ExitError {
+			t.Errorf("%s: exit %d: %s", flag, code, stderr)
+		}
+	}
+	if _, stderr, code := runEnv(t, nil, "", "pkgsrc", "audit-pkg", "--config", conf, "-f", realPkgVulns, "zlib-1.2.3"); code != ExitError || !strings.Contains(stderr, "unknown flag: --config") {
+		t.Errorf("--config: exit %d: %s", code, stderr)
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pkgaudit/pkgaudit/feed"
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 	"github.com/pkgaudit/pkgaudit/pkgsrc"
 )
 
@@ -57,7 +59,7 @@ keyring file that holds no OpenPGP key is a usage error (exit 2).`,
 				if errors.As(err, &pe) && strings.HasSuffix(pe.Msg, "hash doesn't match") {
 					return &codeError{ExitFound, err}
 				}
-				return &codeError{ExitError, err}
+				return &codeError{ExitError, pkgsrcWrongFormat(args[0], err)}
 			}
 			for _, w := range f.Warnings {
 				fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", args[0], w)
@@ -69,4 +71,21 @@ keyring file that holds no OpenPGP key is a usage error (exit 2).`,
 	c.Flags().BoolVar(&sourceList, "source-list", false, "also accept the unsigned source list (#FORMAT 1.0.0, pkgsrc's doc/pkg-vulnerabilities)")
 	c.Flags().StringVar(&keyring, "keyring", "", "OpenPGP keyring for -s (default $GPG_KEYRING_PKGVULN)")
 	return c
+}
+
+// pkgsrcWrongFormat adds to err, a pkg-vulnerabilities file at path that
+// does not parse, what the file is when it is something else (feed.Detect).
+func pkgsrcWrongFormat(path string, err error) error {
+	data, rerr := safeopen.ReadFile(path)
+	if rerr != nil {
+		return err
+	}
+	f, looks := feed.Detect(data)
+	switch {
+	case f == feed.Pkgsrc || f == "" && looks == "":
+		return err
+	case f != "":
+		looks = f.Describe()
+	}
+	return fmt.Errorf("%w (this is %s, where a pkg-vulnerabilities file is expected)", err, looks)
 }

@@ -79,32 +79,20 @@ func readSecretKey(path string) (*packet.PrivateKey, error) {
 	return nil, errors.New("no secret key in " + path)
 }
 
-// parsePkgsrcVerified verifies the clear-signature of the file at path
-// with the keyring at keyringPath and parses the text it covers
-// (pkgsrc.ParseVerified). Errors are *codeError: exit 1 when the
-// verification fails, 2 for a missing or unusable keyring ("not an
-// OpenPGP keyring") and an unreadable file; a *pkgsrc.ParseError is
-// returned as it is, for the caller to map.
+// parsePkgsrcVerified is pkgsrc.ParseVerifiedFile with exit codes: 1 when
+// the verification fails, 2 for a missing or unusable keyring and an
+// unreadable file; a *pkgsrc.ParseError is returned as it is.
 func parsePkgsrcVerified(path, keyringPath string, opts pkgsrc.Options) (*pkgsrc.File, error) {
 	if keyringPath == "" {
 		return nil, usageError("-s needs a keyring: --keyring FILE (or GPG_KEYRING_PKGVULN)")
 	}
-	kfh, err := safeopen.Open(keyringPath)
-	if err != nil {
-		return nil, usageError("cannot read keyring: %v", err)
-	}
-	defer kfh.Close()
-	kr, err := pkgsrc.ReadKeyring(kfh)
-	if err != nil {
-		return nil, usageError("keyring %s: %v", keyringPath, err)
-	}
-	raw, err := safeopen.ReadFile(path)
-	if err != nil {
-		return nil, &pkgsrc.ParseError{File: path, Msg: fmt.Sprintf("Cannot open %s: %v", path, err)}
-	}
-	f, err := pkgsrc.ParseVerified(path, raw, kr, opts)
-	if errors.Is(err, pkgsrc.ErrVerification) {
-		return nil, &codeError{ExitFound, fmt.Errorf("%s: unable to verify signature: %w", path, err)}
+	f, err := pkgsrc.ParseVerifiedFile(path, keyringPath, opts)
+	var pe *pkgsrc.ParseError
+	switch {
+	case errors.Is(err, pkgsrc.ErrVerification):
+		return nil, &codeError{ExitFound, err}
+	case err != nil && !errors.As(err, &pe):
+		return nil, &codeError{ExitError, err}
 	}
 	return f, err
 }

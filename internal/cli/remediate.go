@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/inventory"
 	"github.com/pkgaudit/pkgaudit/osv"
 	"github.com/pkgaudit/pkgaudit/remediate"
 	"github.com/pkgaudit/pkgaudit/scan"
@@ -22,6 +22,7 @@ type remediateFlags struct {
 	pkgsrcDBDir string
 	all         bool
 	format      string
+	output      string
 	os          string
 	root        string
 	config      string
@@ -68,6 +69,7 @@ func newRemediateCmd(env *Env) *cobra.Command {
 	fl.StringVar(&f.format, "format", "markdown", "output format: markdown or html")
 	fl.StringVar(&f.os, "os", "", "system whose commands to print: freebsd, netbsd, pkgsrc-smartos, pkgsrc-macos, pkgsrc-linux")
 	fl.StringVar(&f.root, "root", "/", "read rc.conf files and /etc/rc.d below DIR")
+	fl.StringVarP(&f.output, "output", "o", "", "write the guide to FILE, replaced atomically (- for standard output, the default)")
 	fl.StringVar(&f.config, "config", "", "pkgaudit.toml to read instead of the system and user files")
 	return c
 }
@@ -91,9 +93,11 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if sys.IsPkgsrc() && f.pkgsrcDBDir == "" {
 		f.pkgsrcDBDir = cfg.Pkgsrc.DBDir
 	}
-	paths := f.files
-	if len(paths) == 0 {
-		paths = cfg.DefaultDatabases(f.pkgsrcDBDir == "", f.pkgsrcDBDir != "", len(f.from) > 0)
+	// The inventory: the host's packages (FreeBSD's, or pkgsrc's), and
+	// the lists.
+	sources, _, paths := scan.Selection{Installed: f.pkgsrcDBDir == "", PkgsrcDBDir: f.pkgsrcDBDir, Lists: f.from, Stdin: env.Stdin}.Sources(cfg)
+	if len(f.files) > 0 {
+		paths = f.files
 	}
 	db, err := scan.Open(paths, scan.OpenOptions{})
 	if err != nil {
@@ -103,14 +107,6 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 		return fail(err)
 	}
 
-	// The inventory: the host's packages, then the lists.
-	sources := []inventory.Source{inventory.Installed(cfg.FreeBSD.DBDir)}
-	if f.pkgsrcDBDir != "" {
-		sources = []inventory.Source{inventory.PkgsrcInstalled(f.pkgsrcDBDir)}
-	}
-	for _, name := range f.from {
-		sources = append(sources, inventory.List(name, env.Stdin))
-	}
 	pkgs, _, err := scan.Packages(context.Background(), sources)
 	if err != nil {
 		return fail(err)
@@ -123,12 +119,11 @@ func remediateRun(env *Env, f *remediateFlags, args []string) error {
 	if err != nil {
 		return fail(err)
 	}
+	write := remediate.Markdown
 	if f.format == "html" {
-		err = remediate.HTML(env.Stdout, guides)
-	} else {
-		err = remediate.Markdown(env.Stdout, guides)
+		write = remediate.HTML
 	}
-	if err != nil {
+	if err := writeOutput(env, f.output, func(w io.Writer) error { return write(w, guides) }); err != nil {
 		return fail(err)
 	}
 	return nil

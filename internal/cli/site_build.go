@@ -3,12 +3,9 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/feed"
 	"github.com/pkgaudit/pkgaudit/site"
 )
 
@@ -95,61 +92,33 @@ func siteBuild(env *Env, f *siteBuildFlags) error {
 		return &codeError{ExitError, err}
 	}
 
-	var bar *progressbar.ProgressBar
-	if env.IsTerminal != nil && env.IsTerminal(env.Stderr) {
-		opts.Progress = func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total,
-					progressbar.OptionSetWriter(env.Stderr),
-					progressbar.OptionSetDescription("writing "+f.out),
-					progressbar.OptionShowCount(),
-					progressbar.OptionClearOnFinish(),
-					progressbar.OptionThrottle(100*time.Millisecond))
-			}
-			_ = bar.Set(done)
+	var bar *progress
+	opts.Progress = func(done, total int) {
+		if bar == nil {
+			bar = env.progress(total, "writing "+f.out)
 		}
+		bar.step("writing "+f.out, done)
 	}
 
 	s := site.New(opts)
 	for _, p := range paths {
-		if err := siteLoad(env, s, p, f.sourceList); err != nil {
+		doc, err := readSourceDocument(p, f.sourceList)
+		if err != nil {
 			return &codeError{ExitError, err}
+		}
+		for _, w := range s.AddDocument(p, doc) {
+			fmt.Fprintf(env.Stderr, "pkgaudit: %s\n", w)
 		}
 	}
 	if err := s.Write(f.out); err != nil {
 		return &codeError{ExitError, fmt.Errorf("writing %s: %w", f.out, err)}
 	}
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	bar.finish()
 	for _, w := range s.Warnings() {
 		fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s\n", w)
 	}
 	sum := s.Summary()
 	fmt.Fprintf(env.Stdout, "%d files written to %s: %d VuXML entries, %d package pages, %d CVE names, %d pkgsrc lines on %d pkgsrc pages\n",
 		sum.Files, f.out, sum.Entries, sum.Packages, sum.CVEs, sum.PkgsrcLines, sum.PkgsrcPages)
-	return nil
-}
-
-// siteLoad adds the database at path to the site: VuXML with its
-// descriptions (which the advisory model does not carry), pkg-vulnerabilities
-// lines as advisories.
-func siteLoad(env *Env, s *site.Site, path string, sourceList bool) error {
-	src, err := readSourceDocument(path, sourceList)
-	if err != nil {
-		return err
-	}
-	if doc := src.VuXML; doc != nil {
-		if n := len(doc.Issues); n > 0 {
-			fmt.Fprintf(env.Stderr, "pkgaudit: warning: %s: %d structural %s (see pkgaudit vuxml validate); the pages show what was read\n",
-				path, n, map[bool]string{true: "problem", false: "problems"}[n == 1])
-		}
-		s.AddVuXML(path, doc)
-		return nil
-	}
-	for _, w := range src.Pkgsrc.Warnings {
-		fmt.Fprintf(env.Stderr, "pkgaudit: %s: %s\n", path, w)
-	}
-	s.AddPkgsrc(path, src.Pkgsrc.NetBSDID, feed.FromPkgsrc(src.Pkgsrc, path))
 	return nil
 }

@@ -1,20 +1,22 @@
 package cli
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/internal/atomicfile"
-	"github.com/pkgaudit/pkgaudit/internal/safeopen"
-	"github.com/pkgaudit/pkgaudit/vuxml"
+	"github.com/pkgaudit/pkgaudit/vuxml/freebsdsa"
 	"github.com/pkgaudit/pkgaudit/vuxml/newentry"
 )
+
+// vuxmlNewTransport carries the requests of vuxml new (nil: the default);
+// tests replace it to prove nothing is dialled.
+var vuxmlNewTransport http.RoundTripper
 
 // vuxmlNewVID generates the vid of a new entry; tests replace it.
 var vuxmlNewVID = newentry.NewVID
@@ -24,7 +26,7 @@ func newVuxmlNewCmd(env *Env) *cobra.Command {
 	var dir, out string
 	var edit bool
 	var uuidVersion int
-	var src newSources
+	var src newentry.Sources
 	c := &cobra.Command{
 		Use:   "new [FILE] [--dir PORTDIR] [-o -] [--package NAME]... [--ge V] [--lt V] [--cve ID]... [--provider nvd|mitre|euvd] [--cve-json FILE]... [--sa NAME] [--sa-file FILE] [--topic TEXT] [--url URL]",
 		Short: "Add a new entry template at the top of the current year file",
@@ -75,9 +77,10 @@ vi) is run on the file only with --edit.`,
 				return usageError("vuxml new: %v", err)
 			}
 			o.VID = vid
-			entry, err := src.entry(env, o)
+			src.Stdin, src.NVDAPIKey, src.UserAgent, src.Transport = env.Stdin, env.Getenv("NVD_API_KEY"), "pkgaudit/"+Version, vuxmlNewTransport
+			entry, err := src.Build(context.Background(), o)
 			if err != nil {
-				return err
+				return &codeError{ExitError, err}
 			}
 			if out == "-" {
 				if len(args) > 0 || dir != "" {
@@ -105,34 +108,8 @@ vi) is run on the file only with --edit.`,
 				}
 				path = newentry.YearFile(dir, o.Now)
 			}
-			st, err := os.Stat(path)
+			line, err := newentry.AddToFile(path, entry)
 			if err != nil {
-				if os.IsNotExist(err) {
-					return &codeError{ExitError, fmt.Errorf("%s does not exist: a new year file must be created and declared in vuln.xml first", path)}
-				}
-				return &codeError{ExitError, err}
-			}
-			data, err := safeopen.ReadFile(path)
-			if err != nil {
-				return &codeError{ExitError, err}
-			}
-			// Never write into what is not VuXML (nor make it so).
-			if len(bytes.TrimSpace(data)) > 0 {
-				if _, err := vuxml.Parse(data, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
-					if strings.Contains(err.Error(), "external entit") {
-						return &codeError{ExitError, fmt.Errorf("%s includes year files (the vuln.xml wrapper), left untouched: new entries go into a year file, vuln/YYYY.xml", path)}
-					}
-					return &codeError{ExitError, fmt.Errorf("%s is not a VuXML document or year file, left untouched: %v", path, err)}
-				}
-			}
-			result, line := newentry.Insert(data, entry)
-			if _, err := vuxml.Parse(result, vuxml.ParseOptions{FileName: path, NoExternalEntities: true}); err != nil {
-				return &codeError{ExitError, fmt.Errorf("%s: the new entry would not parse there, left untouched: %v", path, err)}
-			}
-			if err := atomicfile.Write(path, st.Mode().Perm(), func(w io.Writer) error {
-				_, err := w.Write(result)
-				return err
-			}); err != nil {
 				return &codeError{ExitError, err}
 			}
 			if newentry.HasMarkers(entry) {
@@ -165,13 +142,13 @@ vi) is run on the file only with --edit.`,
 	f.StringVar(&o.URL, "url", "", "the advisory URL (blockquote cite and <url>)")
 	f.IntVar(&uuidVersion, "uuid", 4, "UUID version of the vid: 4 (random) or 1 (time-based, as uuidgen)")
 	f.BoolVar(&edit, "edit", false, "run $EDITOR (default vi) on the file afterwards")
-	f.StringVar(&src.provider, "provider", "", "fetch the record of each --cve from nvd, mitre (CVE Services) or euvd")
-	f.StringVar(&src.providerURL, "provider-url", "", "base URL of the provider's API (a mirror; default its public service)")
-	f.StringArrayVar(&src.cveJSON, "cve-json", nil, "a saved CVE record (NVD API 2.0, CVE JSON 5 or EUVD; - for standard input) to fill the entry from (repeatable)")
-	f.StringVar(&src.sa, "sa", "", "a FreeBSD security advisory, FreeBSD-SA-YY:NN.name, to fill a base-system entry from")
-	f.StringVar(&src.saFile, "sa-file", "", "the saved text of the advisory (instead of fetching it)")
-	f.StringVar(&src.saURL, "sa-url", "", "where advisories are fetched from (default "+defaultSAURL+")")
-	f.DurationVar(&src.timeout, "timeout", 0, "give up a fetch that takes longer (default 5m, as fetch)")
-	f.BoolVar(&src.offline, "offline", false, "never use the network (--provider and --sa without --sa-file then fail)")
+	f.StringVar(&src.Provider, "provider", "", "fetch the record of each --cve from nvd, mitre (CVE Services) or euvd")
+	f.StringVar(&src.ProviderURL, "provider-url", "", "base URL of the provider's API (a mirror; default its public service)")
+	f.StringArrayVar(&src.CVEJSON, "cve-json", nil, "a saved CVE record (NVD API 2.0, CVE JSON 5 or EUVD; - for standard input) to fill the entry from (repeatable)")
+	f.StringVar(&src.SA, "sa", "", "a FreeBSD security advisory, FreeBSD-SA-YY:NN.name, to fill a base-system entry from")
+	f.StringVar(&src.SAFile, "sa-file", "", "the saved text of the advisory (instead of fetching it)")
+	f.StringVar(&src.SAURL, "sa-url", "", "where advisories are fetched from (default "+freebsdsa.DefaultBaseURL+")")
+	f.DurationVar(&src.Timeout, "timeout", 0, "give up a fetch that takes longer (default 5m, as fetch)")
+	f.BoolVar(&src.Offline, "offline", false, "never use the network (--provider and --sa without --sa-file then fail)")
 	return c
 }
