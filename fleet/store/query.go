@@ -59,43 +59,10 @@ func scanHost(rows interface{ Scan(...any) error }) (int64, *Host, error) {
 
 const openFinding = `h.vulnerable_packages > 0`
 
-// Hosts lists hosts by name, and tells whether more follow.
+// Hosts lists hosts by name, and tells whether more follow (the API's
+// filters: DashHosts without the dashboard's release, jail and search).
 func (s *Store) Hosts(ctx context.Context, f HostFilter) ([]*Host, bool, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	limit = min(limit, 1000)
-	var stale int64
-	if !f.StaleBefore.IsZero() {
-		stale = micros(f.StaleBefore)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+hostColumns+` FROM hosts h
-		WHERE ($1 = '' OR h.os = $1)
-		AND ($2 = '' OR EXISTS (SELECT 1 FROM host_tags t WHERE t.host_id = h.id AND t.tag = $2))
-		AND (CAST($3 AS BIGINT) = 0 OR h.last_seen < CAST($3 AS BIGINT))
-		AND ($4 = 0 OR ($4 = 1 AND `+openFinding+`) OR ($4 = 2 AND NOT `+openFinding+`))
-		ORDER BY h.name LIMIT $5 OFFSET $6`, f.OS, f.Tag, stale, int64(f.Vulnerable), int64(limit+1), int64(max(f.Offset, 0)))
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	var out []*Host
-	for rows.Next() {
-		_, h, err := scanHost(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
-	}
-	return out, more, nil
+	return s.DashHosts(ctx, DashFilter{HostFilter: f})
 }
 
 // Host returns one host with its jails.
