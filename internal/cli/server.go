@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -17,9 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pkgaudit/pkgaudit/config"
-	"github.com/pkgaudit/pkgaudit/fleet"
-	"github.com/pkgaudit/pkgaudit/fleet/server"
+	"github.com/pkgaudit/pkgaudit/fleet/serve"
 	"github.com/pkgaudit/pkgaudit/fleet/store"
 	"github.com/pkgaudit/pkgaudit/scan"
 )
@@ -124,145 +118,54 @@ func runServer(ctx context.Context, env *Env, f *serverFlags) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	paths := f.files
-	fetching := len(paths) == 0
-	if fetching {
-		paths = []string{cfg.DefaultDatabase()} // the host's: vuln.xml, or pkgsrc's on a pkgsrc host
+	webhooks, mailer, err := f.dash.alertSinks() // server_dash.go
+	if err != nil {
+		return err
+	}
+	run := serve.Config{
+		Listen: f.listen, TLSCert: f.tlsCert, TLSKey: f.tlsKey, Logger: log,
+		Rate: f.rate, Burst: f.burst, StaleAfter: f.staleAfter, ToolVersion: Version,
+		Databases: f.files, NoEOL: f.noEOL || scan.EnvNoEOL(env.Getenv), NoExternalEntity: f.noExternalEntities,
+		Watch: f.watch, Refresh: f.refresh,
+		Webhooks: webhooks, Mailer: mailer, MetricsListen: f.dash.metricsListen,
+		FeedMaxAge: f.dash.feedMaxAge, AlertEvery: f.dash.alertEvery, LoginTTL: f.dash.loginTTL,
+	}
+	if len(run.Databases) == 0 {
+		// The host's configured database (vuln.xml, or pkgsrc's on a
+		// pkgsrc host), kept fresh with fetch's machinery.
+		run.Databases = []string{cfg.DefaultDatabase()}
+		run.Fetch = func(_ context.Context, p string) error { return fetchForAudit(env, cfg, p, true) }
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	st, err := store.Open(ctx, f.store, store.Options{})
-	if err != nil {
-		return &codeError{ExitError, err}
-	}
-	defer st.Close()
-	srv := server.New(server.Config{Store: st, Logger: log, Rate: f.rate, Burst: f.burst, StaleAfter: f.staleAfter, ToolVersion: Version})
-	dash, err := setupDash(ctx, &f.dash, f, st, srv, log) // server_dash.go
-	if err != nil {
-		return err
-	}
-	load := func() error {
-		db, err := fleet.Open(paths, fleet.OpenOptions{NoEOL: f.noEOL || scan.EnvNoEOL(env.Getenv)})
-		if err != nil {
-			return err
-		}
-		start := time.Now()
-		if _, err = srv.SetDB(ctx, db); err == nil {
-			dash.loaded(ctx, db, time.Since(start)) // server_dash.go
-		}
-		return err
-	}
-	if fetching {
-		for _, p := range paths {
-			err := fetchForAudit(env, cfg, p, true)
-			dash.fetched(p, err)
-			if err != nil {
-				if _, serr := os.Stat(p); serr != nil {
-					return &codeError{ExitError, fmt.Errorf("fetching %s: %w", p, err)}
-				}
-				log.Warn("fetching the database failed; using the copy on disk", "path", p, "err", err)
-			}
-		}
-	}
-	if err := load(); err != nil {
-		return &codeError{ExitError, err}
-	}
-
-	ln, err := net.Listen("tcp", f.listen)
-	if err != nil {
-		return &codeError{ExitError, err}
-	}
-	hs := server.HTTPServer(f.listen, dash.handler, log)
-	hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	errc := make(chan error, 1)
-	go func() {
-		if f.tlsCert != "" {
-			errc <- hs.ServeTLS(ln, f.tlsCert, f.tlsKey)
-		} else {
-			errc <- hs.Serve(ln)
-		}
-	}()
-	scheme := "http"
-	if f.tlsCert != "" {
-		scheme = "https"
-	}
-	log.Info("serving", "url", scheme+"://"+ln.Addr().String(), "store", st.Kind(), "databases", len(paths))
-
-	go watchDatabases(ctx, env, log, cfg, paths, fetching, f, load, dash.fetched)
-
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return &codeError{ExitError, err}
-		}
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	log.Info("shutting down")
-	hs.Shutdown(sctx)
-	return nil
-}
-
-// watchDatabases reloads the databases when a -f file changes or on
-// SIGHUP; without -f it fetches the configured databases every refresh.
-func watchDatabases(ctx context.Context, env *Env, log *slog.Logger, cfg *config.Config, paths []string, fetching bool, f *serverFlags, load func() error, fetched func(path string, err error)) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	stamp := func() string {
-		s := ""
-		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil {
-				s += fmt.Sprintf("%s %d %d;", p, st.Size(), st.ModTime().UnixNano())
-			} else {
-				s += p + " missing;"
-			}
-		}
-		return s
-	}
-	last := stamp()
-	interval := f.watch
-	if fetching {
-		interval = f.refresh
-	}
-	if interval <= 0 {
-		interval = 10 * time.Second
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		reason := ""
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			reason = "SIGHUP"
-		case <-tick.C:
-			if fetching {
-				for _, p := range paths {
-					err := fetchForAudit(env, cfg, p, true)
-					if err != nil {
-						log.Warn("refreshing the database failed", "path", p, "err", err)
-					}
-					fetched(p, err)
+	reload := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				select {
+				case reload <- struct{}{}:
+				case <-ctx.Done():
+					return
 				}
 			}
 		}
-		now := stamp()
-		if reason == "" && now == last {
-			continue
-		}
-		if reason == "" {
-			reason = "changed on disk"
-		}
-		last = now
-		log.Info("reloading the databases", "reason", reason)
-		if err := load(); err != nil {
-			log.Error("reloading the databases failed; keeping the loaded ones", "err", err)
-		}
+	}()
+	run.Reload = reload
+
+	if run.Store, err = store.Open(ctx, f.store, store.Options{}); err != nil {
+		return &codeError{ExitError, err}
 	}
+	defer run.Store.Close()
+	if err := serve.Run(ctx, run); err != nil {
+		return &codeError{ExitError, err}
+	}
+	return nil
 }
 
 func newServerTokenCmd(env *Env) *cobra.Command {
