@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -232,7 +233,7 @@ func (r *auditRun) run() error {
 	}
 	if err := writeOutput(r.env, r.flags.output, func(w io.Writer) error {
 		if format.Name == "text" && (r.flags.output == "" || r.flags.output == "-") && r.env.colour(w) {
-			c := &lineColourer{w: w, rule: vulnerableLine}
+			c := &lineColourer{w: bufio.NewWriterSize(w, 64<<10), rule: vulnerableLine}
 			if err := format.Write(c, res.Report); err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/pkgaudit/pkgaudit/config"
 	"github.com/pkgaudit/pkgaudit/internal/optarg"
@@ -72,12 +73,10 @@ func OSEnv() *Env {
 		Getenv: os.Getenv,
 		Now:    time.Now,
 		IsTerminal: func(w io.Writer) bool {
+			// A terminal, not any character device: /dev/null is one too,
+			// and output sent there must not take the terminal's path.
 			f, ok := w.(*os.File)
-			if !ok {
-				return false
-			}
-			st, err := f.Stat()
-			return err == nil && st.Mode()&os.ModeCharDevice != 0
+			return ok && term.IsTerminal(int(f.Fd()))
 		},
 	}
 }

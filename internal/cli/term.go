@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 
@@ -80,13 +81,17 @@ func (c *lineColourer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// flush writes an unterminated last line.
+// flush writes an unterminated last line, and what a buffered w holds.
 func (c *lineColourer) flush() error {
-	if len(c.part) == 0 {
-		return nil
+	if len(c.part) > 0 {
+		if _, err := c.w.Write(c.part); err != nil {
+			return err
+		}
 	}
-	_, err := c.w.Write(c.part)
-	return err
+	if b, ok := c.w.(*bufio.Writer); ok {
+		return b.Flush()
+	}
+	return nil
 }
 
 // vulnerableLine colours pkg's "NAME-VERSION is vulnerable:" headings.
