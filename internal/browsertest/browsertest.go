@@ -1,8 +1,7 @@
 // Package browsertest runs headless Chromium (Debian's chromium package)
 // for tests through chromedp: start a browser at a window size, take and
 // check screenshots, and find what sticks out of a narrow viewport. The
-// fleet dashboard's browser tests use it, with the approach of the advisory
-// site's (site/browser_test.go).
+// advisory site's and the fleet dashboard's browser tests use it.
 package browsertest
 
 import (
