@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -188,20 +189,21 @@ func (s *Server) hostJSON(h *store.Host) hostJSON {
 }
 
 // page reads limit and offset.
-func page(r *http.Request) (limit, offset int, err error) {
+func page(r *http.Request) (limit, offset int, err error) { return pageOf(r, 100, 1000) }
+
+// pageOf reads ?limit= (1 to max, default def) and ?offset= (>= 0).
+func pageOf(r *http.Request, def, max int) (limit, offset int, err error) {
 	q := r.URL.Query()
+	limit = def
 	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, errors.New("limit must be 1 to 1000")
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > max {
+			return 0, 0, fmt.Errorf("limit must be 1 to %d", max)
 		}
 	}
 	if v := q.Get("offset"); v != "" {
 		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
 			return 0, 0, errors.New("offset must be a number >= 0")
 		}
-	}
-	if limit == 0 {
-		limit = 100
 	}
 	return limit, offset, nil
 }
@@ -368,19 +370,10 @@ func (s *Server) getAdvisoryHosts(w http.ResponseWriter, r *http.Request, _ *sto
 		s.internal(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	limit, offset := 1000, 0
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
-			writeError(w, http.StatusBadRequest, "limit must be 1 to 10000")
-			return
-		}
-	}
-	if v := q.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			writeError(w, http.StatusBadRequest, "offset must be a number >= 0")
-			return
-		}
+	limit, offset, err := pageOf(r, 1000, 10000)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	fs, more, total, err := s.st.AdvisoryHosts(r.Context(), id, limit, offset)
 	if err != nil {
