@@ -218,18 +218,29 @@ func systemOf(os string) (remediate.System, bool) {
 	return "", false
 }
 
-func (d *Dashboard) host(w http.ResponseWriter, r *http.Request, u *user) {
-	ctx := r.Context()
+// pathHost is the host the path names; it answers 404 (or 500) itself
+// when there is none.
+func (d *Dashboard) pathHost(w http.ResponseWriter, r *http.Request, u *user) (*store.Host, bool) {
 	name := r.PathValue("name")
-	h, err := d.st.Host(ctx, name)
+	h, err := d.st.Host(r.Context(), name)
 	if errors.Is(err, store.ErrNotFound) {
 		d.fail(w, r, u, http.StatusNotFound, "No host "+strconv.Quote(name)+".")
-		return
+		return nil, false
 	}
 	if err != nil {
 		d.internal(w, r, u, err)
+		return nil, false
+	}
+	return h, true
+}
+
+func (d *Dashboard) host(w http.ResponseWriter, r *http.Request, u *user) {
+	ctx := r.Context()
+	h, ok := d.pathHost(w, r, u)
+	if !ok {
 		return
 	}
+	name := h.Name
 	fs, err := d.st.HostFindings(ctx, name, false)
 	if err != nil {
 		d.internal(w, r, u, err)
@@ -282,16 +293,11 @@ func (d *Dashboard) host(w http.ResponseWriter, r *http.Request, u *user) {
 // findings, as that package writes it.
 func (d *Dashboard) remediation(w http.ResponseWriter, r *http.Request, u *user) {
 	ctx := r.Context()
-	name := r.PathValue("name")
-	h, err := d.st.Host(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		d.fail(w, r, u, http.StatusNotFound, "No host "+strconv.Quote(name)+".")
+	h, ok := d.pathHost(w, r, u)
+	if !ok {
 		return
 	}
-	if err != nil {
-		d.internal(w, r, u, err)
-		return
-	}
+	name := h.Name
 	sys, ok := systemOf(h.OS)
 	db := d.cfg.DB()
 	if !ok || db == nil {
