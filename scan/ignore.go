@@ -17,27 +17,18 @@ import (
 // concurrent use (the list's Rules must not change after NewIgnores).
 type Ignores struct{ set *ignore.Set }
 
-// NewIgnores combines an ignore file (nil: none) with package-name globs
-// (fnmatch) and POSIX extended regular expressions, as pkg's
-// AUDIT_IGNORE_GLOB and AUDIT_IGNORE_REGEX. An empty or blank glob or
-// expression is an error, never a pattern matching every package.
-func NewIgnores(list *ignore.List, globs, regexes []string) (*Ignores, error) {
+// NewIgnores combines an ignore file (nil: none) with pkg's
+// AUDIT_IGNORE_GLOB and AUDIT_IGNORE_REGEX package-name lists, given as
+// their comma-separated values (ignore.NewSet: an empty or blank item is
+// an error, never a pattern matching every package).
+func NewIgnores(list *ignore.List, globEnv, regexEnv string) (*Ignores, error) {
 	// Index the list now, so that concurrent audits only read it.
 	list.Match("", nil, time.Time{})
-	set, err := ignore.NewSet(list, envValue(globs), envValue(regexes))
+	set, err := ignore.NewSet(list, globEnv, regexEnv)
 	if err != nil {
 		return nil, err
 	}
 	return &Ignores{set: set}, nil
-}
-
-// envValue gives a list back as the comma-separated value ignore.NewSet
-// reads; an empty item stays empty, so that it is refused there.
-func envValue(items []string) string {
-	if items == nil {
-		return ""
-	}
-	return strings.Join(items, ",")
 }
 
 // LoadIgnores reads the ignore file at path ("" for none) and the
@@ -53,12 +44,8 @@ func LoadIgnores(path string, getenv func(string) string, now time.Time) (ig *Ig
 			warnings = append(warnings, list.Warning(rule))
 		}
 	}
-	list.Match("", nil, time.Time{})
-	set, err := ignore.NewSet(list, getenv("AUDIT_IGNORE_GLOB"), getenv("AUDIT_IGNORE_REGEX"))
-	if err != nil {
-		return nil, warnings, err
-	}
-	return &Ignores{set: set}, warnings, nil
+	ig, err = NewIgnores(list, getenv("AUDIT_IGNORE_GLOB"), getenv("AUDIT_IGNORE_REGEX"))
+	return ig, warnings, err
 }
 
 // EnvNoEOL reports CHECK_END_OF_LIFE set to anything but "yes": pkgsrc

@@ -38,7 +38,7 @@ func testAuditConcurrent(t *testing.T, o OpenOptions) {
 	now := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
 	// A list built by hand (not indexed by Parse) is shared too.
 	options := func() AuditOptions {
-		ign, err := NewIgnores(&ignore.List{Rules: []ignore.Rule{{ID: "d822839e-ee4f-11f0-b53e-0897988a1c07", Reason: "r"}}}, nil, []string{"^thunder"})
+		ign, err := NewIgnores(&ignore.List{Rules: []ignore.Rule{{ID: "d822839e-ee4f-11f0-b53e-0897988a1c07", Reason: "r"}}}, "", "^thunder")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestRunRules(t *testing.T) {
 		t.Errorf("NoEOL: %q", got)
 	}
 	// Ignore rules and known versions.
-	ign, err := NewIgnores(nil, []string{"mail*"}, nil)
+	ign, err := NewIgnores(nil, "mail*", "")
 	if err != nil {
 		t.Fatal(err)
 	}
