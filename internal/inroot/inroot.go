@@ -4,45 +4,28 @@
 package inroot
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/pkgaudit/pkgaudit/internal/safeopen"
 )
 
 // ErrNotRegular is wrapped by Open's error for anything but a regular file
 // (a FIFO, a device, a socket, a directory).
-var ErrNotRegular = errors.New("not a regular file")
+var ErrNotRegular = safeopen.ErrNotRegular
 
 // Open opens the file name (a slash-separated path relative to root) for
 // reading. The path is resolved inside root only: ".." and symbolic links
 // are followed while they stay in root, and a path that would leave it (an
 // absolute link, a link or ".." above root) is an error, as with openat(2)
 // and RESOLVE_BENEATH. The file is opened non-blocking, so a FIFO planted
-// there cannot make the caller wait, and it must be a regular file. A file
-// that does not exist gives an error wrapping fs.ErrNotExist.
+// there cannot make the caller wait, and it must be a regular file
+// (safeopen.OpenInRoot). A file that does not exist gives an error
+// wrapping fs.ErrNotExist.
 func Open(root, name string) (*os.File, error) {
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	f, err := r.OpenFile(name, os.O_RDONLY|nonblock, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(root, name), unwrapPath(err))
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w (%s)", filepath.Join(root, name), ErrNotRegular, kind(st.Mode()))
-	}
-	return f, nil
+	return safeopen.OpenInRoot(root, filepath.FromSlash(name))
 }
 
 // CopyOut copies the regular file name inside root (opened with Open) to
@@ -70,28 +53,4 @@ func CopyOut(root, name, dst string, limit int64) (int64, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// unwrapPath drops the *fs.PathError around err (its path is the name
-// relative to the root; the caller names the whole path).
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "mode " + m.String()
 }

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package inroot
-
-const nonblock = 0
