@@ -448,22 +448,27 @@ func readCapped(r io.Reader, max, total int64, o *Options) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// newTransport builds the HTTP transport from the timeouts.
-func newTransport(o *Options) http.RoundTripper {
-	d := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
+// newTransport builds the HTTP transport from the timeouts. The
+// compression is the database's own: Go must not undo (or add) a transfer
+// encoding behind the size caps' back.
+func newTransport(o *Options) http.RoundTripper { return NewTransport(o.ConnectTimeout, false) }
+
+// NewTransport is the transport of pkgaudit's downloads: proxies from the
+// environment, connect and TLS handshake within connect, HTTP/2 when the
+// server offers it, few idle connections; the wait for response headers
+// is the caller's (an idle deadline). With compress, Go asks for gzip and
+// undoes it (small API answers); without, bodies arrive as sent.
+func NewTransport(connect time.Duration, compress bool) *http.Transport {
+	d := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
-		TLSHandshakeTimeout:   o.ConnectTimeout,
+		TLSHandshakeTimeout:   connect,
 		ExpectContinueTimeout: time.Second,
-		// The wait for the response headers is covered by the idle
-		// deadline of fetchHTTP.
-		// The compression is the database's own; Go must not undo (or add)
-		// a transfer encoding behind the size caps' back.
-		DisableCompression: true,
-		ForceAttemptHTTP2:  true,
-		MaxIdleConns:       2,
-		IdleConnTimeout:    10 * time.Second,
+		DisableCompression:    !compress,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          2,
+		IdleConnTimeout:       10 * time.Second,
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -74,9 +73,7 @@ func Get(ctx context.Context, o Options) (*Response, error) {
 	}
 	tr := o.Transport
 	if tr == nil {
-		d := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
-		t := &http.Transport{Proxy: http.ProxyFromEnvironment, DialContext: d.DialContext,
-			TLSHandshakeTimeout: connect, ForceAttemptHTTP2: true, MaxIdleConns: 2, IdleConnTimeout: 10 * time.Second}
+		t := fetch.NewTransport(connect, true)
 		defer t.CloseIdleConnections()
 		tr = t
 	}
