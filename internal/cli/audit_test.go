@@ -443,7 +443,7 @@ func TestAuditFixAvailable(t *testing.T) {
 // optional and only taken when attached, as getopt's "R::".
 func TestAuditRawUCL(t *testing.T) {
 	// The vuln.xml of that case (docs/sources.md runs it).
-	db := datedCopy(t, "testdata/pkg-audit-raw.xml")
+	db := "testdata/pkg-audit-raw.xml"
 	ucl := `pkg_count = 1;
 packages {
     test {
